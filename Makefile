@@ -1,0 +1,63 @@
+# The front door. `make run` sets up from nothing and serves the demo; `make test` runs the suite.
+# Both create the virtual environment with uv (installed with pip when missing).
+
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install browser-deps migrate demo lint format messages worker clean
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.synced
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+# Loads the demo only when the database has no university yet, so a restart keeps your changes.
+demo: migrate
+	$(MANAGE) seed_demo --if-empty
+
+run: demo
+	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A ladokportal worker --loglevel=INFO --concurrency=2
+
+# Chromium and its driver for the browser tests (Debian packages); skipped without root.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		(apt-get install -y --no-install-recommends chromium chromium-driver || \
+		 (apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver)); \
+	else echo "Chromium is missing and you are not root: browser tests will be skipped."; fi
+
+test: install browser-deps
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(MANAGE) makemessages -l sv --ignore=.venv --ignore=staticfiles --no-location
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

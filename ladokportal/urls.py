@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from studentweb import views as student_views
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("language/", login_not_required(student_views.switch_language), name="set_language"),
+    path("staff/", include("staffweb.urls")),
+    path("", include("studentweb.urls")),
+]
+if settings.ADMIN_ENABLED:
+    urlpatterns.insert(0, path("admin/", admin.site.urls))

@@ -1,0 +1,75 @@
+"""django-allauth adapters: who may log in, and how an external identity becomes a Person.
+
+Institution SSO, eduID and Antagning.se are OpenID Connect (or SAML) providers configured from the
+environment (settings.OIDC_PROVIDERS). A login is linked to the Person whose identity number the
+provider asserts; a login whose claims match nobody ends on a clear page, not an error. A
+provider of kind "alumni" (Swedish e-ID) puts the session in alumni mode (S-AUTH-2).
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.urls import reverse
+
+from people import services
+from people.models import User
+
+PORTAL_MODE_KEY = "portal_mode"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Accounts come from the student register and the identity providers, never sign-up.
+        return False
+
+    def login(self, request: HttpRequest, user: User) -> None:
+        mode = request.session.get(PORTAL_MODE_KEY)
+        super().login(request, user)
+        if mode:
+            request.session[PORTAL_MODE_KEY] = mode
+        is_staff = user.staff_roles.exists()
+        request.session.set_expiry(
+            settings.STAFF_SESSION_SECONDS if is_staff else settings.STUDENT_SESSION_SECONDS
+        )
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("home")
+
+
+def provider_config(provider_id: str) -> dict:
+    for provider in settings.OIDC_PROVIDERS:
+        if provider["id"] == provider_id:
+            return provider
+    return {}
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return True
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        config = provider_config(sociallogin.account.provider)
+        claim = config.get("identity_claim", "personal_identity_number")
+        raw = sociallogin.account.extra_data.get(claim, "")
+        person = services.person_for_identity_claim(str(raw))
+        if person is None:
+            raise ImmediateHttpResponse(
+                render(
+                    request, "people/no_match.html", {"provider": config.get("name")}, status=403
+                )
+            )
+        user = services.user_for_person(person)
+        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
+            # The provider's subject was linked to another person before: refuse, never merge.
+            raise ImmediateHttpResponse(
+                render(
+                    request, "people/no_match.html", {"provider": config.get("name")}, status=403
+                )
+            )
+        request.session[PORTAL_MODE_KEY] = "alumni" if config.get("kind") == "alumni" else "student"
+        if not sociallogin.is_existing:
+            sociallogin.connect(request, user)

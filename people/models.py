@@ -1,0 +1,148 @@
+"""Accounts, persons and staff roles.
+
+A Person is national: the same contact details apply at every university (S-CONT-2). A User is
+a way to log in; students, alumni and staff each have one. Staff rights come from StaffRole rows.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from people import identity
+
+
+class Person(models.Model):
+    """Someone the system keeps records for. Services: people.services.update_contact_details."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Canonical 12 digits YYYYMMDDNNNN (people.identity); null when the person has none.
+    identity_number = models.CharField(max_length=12, null=True, blank=True, unique=True)
+    birth_date = models.DateField()
+    # Persons without a Swedish number are told apart by birth date and a local number (S-CONT-4).
+    local_number = models.CharField(max_length=10, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The population-register address (folkbokföringsadress): read from the register, never
+    # edited in the portal (S-CONT-3).
+    registered_street = models.CharField(max_length=200, blank=True)
+    registered_postal_code = models.CharField(max_length=10, blank=True)
+    registered_city = models.CharField(max_length=100, blank=True)
+    # A temporary or foreign postal address the person gives themselves.
+    temporary_care_of = models.CharField(_("c/o"), max_length=200, blank=True)
+    temporary_street = models.CharField(_("street address"), max_length=200, blank=True)
+    temporary_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    temporary_city = models.CharField(_("city"), max_length=100, blank=True)
+    temporary_country = models.CharField(_("country"), max_length=100, blank=True)
+    temporary_valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The language last chosen in the portal: e-mails and PDFs are written in it.
+    language = models.CharField(max_length=2, default="sv", choices=[("sv", "sv"), ("en", "en")])
+    contact_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(identity_number="")
+                & (models.Q(identity_number__isnull=False) | ~models.Q(local_number="")),
+                name="person_has_an_identifier",
+            ),
+            models.UniqueConstraint(
+                fields=["birth_date", "local_number"],
+                condition=~models.Q(local_number=""),
+                name="person_local_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def has_identity_number(self) -> bool:
+        return bool(self.identity_number)
+
+    @property
+    def display_identifier(self) -> str:
+        """YYYYMMDD-XXXX, or the birth date and local number for someone without one."""
+        if self.identity_number:
+            return identity.display(self.identity_number)
+        return f"{self.birth_date:%Y%m%d}-{self.local_number}"
+
+    @property
+    def masked_identifier(self) -> str:
+        """For lists: the last four characters hidden."""
+        return self.display_identifier[:-4] + "****"
+
+    @property
+    def has_registered_address(self) -> bool:
+        return bool(self.registered_street or self.registered_city)
+
+
+class User(AbstractUser):
+    """A login. Linked to at most one Person; staff-only accounts may have none."""
+
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+class StaffRoleKind(models.TextChoices):
+    REPORTER = "reporter", pgettext_lazy("staff role", "Reporter")
+    CERTIFIER = "certifier", pgettext_lazy("staff role", "Examiner (certifier)")
+    STUDY_ADMIN = "study_admin", pgettext_lazy("staff role", "Study administrator")
+    SYSTEM_ADMIN = "system_admin", pgettext_lazy("staff role", "System administrator")
+
+
+class StaffRole(models.Model):
+    """A right of one user at one institution, optionally narrowed to an org unit or a course.
+    Granted by system administrators; read through each app's rules.py."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=StaffRoleKind.choices)
+    org_unit = models.ForeignKey(
+        "institutions.OrgUnit", null=True, blank=True, on_delete=models.CASCADE
+    )
+    course = models.ForeignKey("catalog.Course", null=True, blank=True, on_delete=models.CASCADE)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(org_unit__isnull=True) | models.Q(course__isnull=True),
+                name="staffrole_one_narrowing",
+            ),
+            # One row per right: three partial indexes because NULLs are distinct in SQL.
+            models.UniqueConstraint(
+                fields=["user", "institution", "role"],
+                condition=models.Q(org_unit__isnull=True, course__isnull=True),
+                name="staffrole_unique_institution_wide",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institution", "role", "org_unit"],
+                condition=models.Q(org_unit__isnull=False),
+                name="staffrole_unique_org_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "institution", "role", "course"],
+                condition=models.Q(course__isnull=False),
+                name="staffrole_unique_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.institution_id}"

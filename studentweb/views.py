@@ -1,0 +1,83 @@
+"""Student and alumni pages. Views are thin: a form parses, a service writes, a query reads."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from institutions.middleware import session_key
+from institutions.models import LocalTextSlot
+from institutions.queries import local_text
+from people import services
+from people.access import student_required
+from people.middleware import alumni_allowed
+from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
+
+
+@alumni_allowed
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own part of the portal."""
+    if request.session.get("portal_mode") == "alumni":
+        return redirect("alumni_home")
+    if request.institution is not None:
+        return redirect("student_start")
+    if request.user.staff_roles.exists():
+        return redirect("staff_home")
+    return render(request, "people/not_student.html", status=403)
+
+
+@student_required
+def start(request: HttpRequest) -> HttpResponse:
+    settings = request.institution.settings
+    other = (
+        local_text(request.institution, LocalTextSlot.START_OTHER)
+        if settings.show_other_information
+        else None
+    )
+    return render(request, "studentweb/start.html", {"other_information": other})
+
+
+@alumni_allowed
+@student_required
+def alumni_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "studentweb/alumni_home.html")
+
+
+@alumni_allowed
+@student_required
+def my_details(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    form = ContactDetailsForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.update_contact_details(request.user, person=person, changes=form.changes())
+        messages.success(request, _("Your contact details have been saved."))
+        return redirect("my_details")
+    if request.method == "POST":
+        # The form is bound to the instance; restore it so nothing half-typed is shown as saved.
+        person.refresh_from_db()
+    return render(request, "studentweb/my_details.html", {"form": form, "person": person})
+
+
+@alumni_allowed
+@require_POST
+@student_required
+def switch_institution(request: HttpRequest) -> HttpResponse:
+    form = InstitutionChoiceForm(request.POST, institutions=request.institutions)
+    if form.is_valid():
+        request.session[session_key(request)] = form.cleaned_data["institution"].pk
+    else:
+        messages.error(request, form.errors["institution"][0])
+    return redirect("home")
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (stores the choice in a cookie, so it survives logout), plus the
+    person's language for e-mail and PDFs."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and isinstance(response, HttpResponseRedirect):
+        services.set_language(request.user, language=language)
+    return response
