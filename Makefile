@@ -29,6 +29,7 @@ demo: migrate
 
 run: demo
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo)"
+	@mkdir -p staticfiles
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.http import HttpRequest
+
+_ALUMNI_PROVIDERS = [p["id"] for p in settings.OIDC_PROVIDERS if p.get("kind") == "alumni"]
 
 
 def portal(request: HttpRequest) -> dict:
@@ -6,6 +9,7 @@ def portal(request: HttpRequest) -> dict:
     return {
         "current_institution": getattr(request, "institution", None),
         "available_institutions": getattr(request, "institutions", []),
+        "alumni_provider_ids": _ALUMNI_PROVIDERS,
         "alumni_mode": request.session.get("portal_mode") == "alumni"
         if hasattr(request, "session")
         else False,

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "ladokportal",
     "institutions",
     "people",
     "catalog",
@@ -221,12 +222,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Production runs collectstatic and sets STATIC_MANIFEST=true for hashed, compressed files;
+# the demo and the tests serve straight from the app folders through whitenoise's finders.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("STATIC_MANIFEST", default=True)
+            if env_bool("STATIC_MANIFEST", default=False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

@@ -1,0 +1,82 @@
+"""Shared fixtures. Factories and direct ORM set-up run with django-scopes disabled; a request
+through the test client opens its own scope in the middleware, exactly as in production."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from registration.models import ParticipationState
+from tests.factories import (
+    CourseInstanceFactory,
+    CourseParticipationFactory,
+    InstitutionFactory,
+    LocalTextFactory,
+    PersonFactory,
+    StaffRoleFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _unscoped():
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def institution(db):
+    inst = InstitutionFactory(code="lu", name_sv="Lunds universitet", name_en="Lund University")
+    LocalTextFactory(
+        institution=inst,
+        body_sv="<p>Välkommen till Lunds universitet.</p>",
+        body_en="<p>Welcome to Lund University.</p>",
+    )
+    return inst
+
+
+@pytest.fixture
+def other_institution(db):
+    inst = InstitutionFactory(
+        code="uu", name_sv="Uppsala universitet", name_en="Uppsala University"
+    )
+    LocalTextFactory(
+        institution=inst,
+        body_sv="<p>Välkommen till Uppsala universitet.</p>",
+        body_en="<p>Welcome to Uppsala University.</p>",
+    )
+    return inst
+
+
+def enrol(person, institution, state=ParticipationState.ADMITTED):
+    instance = CourseInstanceFactory(
+        course__institution=institution,
+        start_date=datetime.date.today(),
+        end_date=datetime.date.today() + datetime.timedelta(days=60),
+    )
+    return CourseParticipationFactory(person=person, course_instance=instance, state=state)
+
+
+@pytest.fixture
+def student_user(institution):
+    person = PersonFactory(first_name="Stina", last_name="Student")
+    enrol(person, institution)
+    return UserFactory(username="stina", person=person)
+
+
+@pytest.fixture
+def staff_user(institution):
+    user = UserFactory(username="tove")
+    StaffRoleFactory(user=user, institution=institution)
+    return user
+
+
+@pytest.fixture
+def client_for():
+    def make(user, **headers) -> Client:
+        client = Client(**headers)
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,39 @@
+"""factory-boy factories. They build with django-scopes disabled (tests/conftest.py opens
+scopes_disabled around every test that asks for `db` through the `unscoped` fixture)."""
+
+from tests.factories.catalog import (
+    CourseFactory,
+    CourseInstanceFactory,
+    CourseInstancePeriodFactory,
+    ModuleFactory,
+    ProgrammeFactory,
+    ProgrammeInstanceFactory,
+    StudyPeriodFactory,
+)
+from tests.factories.institutions import InstitutionFactory, LocalTextFactory, OrgUnitFactory
+from tests.factories.people import PersonFactory, StaffRoleFactory, UserFactory, valid_identity_number
+from tests.factories.registration import (
+    CourseParticipationFactory,
+    ProgrammeParticipationFactory,
+    RegistrationFactory,
+)
+
+__all__ = [
+    "CourseFactory",
+    "CourseInstanceFactory",
+    "CourseInstancePeriodFactory",
+    "CourseParticipationFactory",
+    "InstitutionFactory",
+    "LocalTextFactory",
+    "ModuleFactory",
+    "OrgUnitFactory",
+    "PersonFactory",
+    "ProgrammeFactory",
+    "ProgrammeInstanceFactory",
+    "ProgrammeParticipationFactory",
+    "RegistrationFactory",
+    "StaffRoleFactory",
+    "StudyPeriodFactory",
+    "UserFactory",
+    "valid_identity_number",
+]
