@@ -8,10 +8,10 @@ personal identity number with 60 added to the day.
 import datetime
 import re
 
-import personnummer
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from personnummer import personnummer
 
 _ALLOWED = re.compile(r"^\d{6}(\d{2})?[-+]?\d{4}$")
 
@@ -27,7 +27,7 @@ def normalise(raw: str) -> str:
         )
     try:
         number = personnummer.parse(text)
-    except personnummer.personnummer.PersonnummerException:
+    except personnummer.PersonnummerException:
         raise ValidationError(_invalid_reason(text), code="invalid") from None
     canonical = number.format(long_format=True)
     if number.get_date() > timezone.localdate():

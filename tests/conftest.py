@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from registration.models import ParticipationState
@@ -52,8 +53,8 @@ def other_institution(db):
 def enrol(person, institution, state=ParticipationState.ADMITTED):
     instance = CourseInstanceFactory(
         course__institution=institution,
-        start_date=datetime.date.today(),
-        end_date=datetime.date.today() + datetime.timedelta(days=60),
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + datetime.timedelta(days=60),
     )
     return CourseParticipationFactory(person=person, course_instance=instance, state=state)
 

@@ -35,7 +35,7 @@ def _run(statements):
 class Migration(migrations.Migration):
     dependencies = [
         ("registration", "0001_initial"),
-        ("catalog", "0001_initial"),
+        ("catalog", "0002_initial"),
     ]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]

@@ -11,7 +11,12 @@ from tests.factories.catalog import (
     StudyPeriodFactory,
 )
 from tests.factories.institutions import InstitutionFactory, LocalTextFactory, OrgUnitFactory
-from tests.factories.people import PersonFactory, StaffRoleFactory, UserFactory, valid_identity_number
+from tests.factories.people import (
+    PersonFactory,
+    StaffRoleFactory,
+    UserFactory,
+    valid_identity_number,
+)
 from tests.factories.registration import (
     CourseParticipationFactory,
     ProgrammeParticipationFactory,

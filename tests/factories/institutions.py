@@ -7,13 +7,15 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Institution
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"uni{n}")
     short_name = factory.LazyAttribute(lambda o: o.code.upper())
     name_sv = factory.Sequence(lambda n: f"Universitet {n}")
     name_en = factory.Sequence(lambda n: f"University {n}")
     settings = factory.RelatedFactory(
-        "tests.factories.institutions.InstitutionSettingsFactory", factory_related_name="institution"
+        "tests.factories.institutions.InstitutionSettingsFactory",
+        factory_related_name="institution",
     )
 
 
