@@ -6,6 +6,8 @@ provider asserts; a login whose claims match nobody ends on a clear page, not an
 provider of kind "alumni" (Swedish e-ID) puts the session in alumni mode (S-AUTH-2).
 """
 
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -19,6 +21,8 @@ from people import services
 from people.models import User
 
 PORTAL_MODE_KEY = "portal_mode"
+SESSION_STARTED_KEY = "authenticated_at"
+SESSION_MAX_AGE_KEY = "session_max_age"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,17 +31,32 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def login(self, request: HttpRequest, user: User) -> None:
-        mode = request.session.get(PORTAL_MODE_KEY)
+        # The mode a social login chose rides on the request as well as in the session: when
+        # someone is still logged in, allauth logs them out (a fresh, empty session) between
+        # pre_social_login and this call.
+        mode = getattr(request, PORTAL_MODE_KEY, None) or request.session.get(PORTAL_MODE_KEY)
         super().login(request, user)
         if mode:
             request.session[PORTAL_MODE_KEY] = mode
+        # allauth makes the cookie a browser-session cookie afterwards; the lifetime is enforced
+        # on the server by people.middleware.SessionLifetimeMiddleware from these two keys.
         is_staff = user.staff_roles.exists()
-        request.session.set_expiry(
+        request.session[SESSION_STARTED_KEY] = int(time.time())
+        request.session[SESSION_MAX_AGE_KEY] = (
             settings.STAFF_SESSION_SECONDS if is_staff else settings.STUDENT_SESSION_SECONDS
         )
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")
+
+
+def identity_claims(extra_data: dict) -> dict:
+    """The claims a provider gave about the person. allauth keeps an OpenID Connect login as
+    {"userinfo": {...}, "id_token": {...}}: a claim may be in either, the userinfo answer wins.
+    Other providers keep their attributes at the top level."""
+    if "userinfo" in extra_data or "id_token" in extra_data:
+        return {**(extra_data.get("id_token") or {}), **(extra_data.get("userinfo") or {})}
+    return extra_data
 
 
 def provider_config(provider_id: str) -> dict:
@@ -54,7 +73,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         config = provider_config(sociallogin.account.provider)
         claim = config.get("identity_claim", "personal_identity_number")
-        raw = sociallogin.account.extra_data.get(claim, "")
+        raw = identity_claims(sociallogin.account.extra_data or {}).get(claim, "")
         person = services.person_for_identity_claim(str(raw))
         if person is None:
             raise ImmediateHttpResponse(
@@ -62,14 +81,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     request, "people/no_match.html", {"provider": config.get("name")}, status=403
                 )
             )
-        user = services.user_for_person(person)
-        if sociallogin.is_existing and sociallogin.user.pk != user.pk:
-            # The provider's subject was linked to another person before: refuse, never merge.
+        if sociallogin.is_existing and sociallogin.user.person_id != person.pk:
+            # The provider's subject was linked to another person before: refuse, never merge,
+            # and create nothing for the person it names now.
             raise ImmediateHttpResponse(
                 render(
                     request, "people/no_match.html", {"provider": config.get("name")}, status=403
                 )
             )
-        request.session[PORTAL_MODE_KEY] = "alumni" if config.get("kind") == "alumni" else "student"
+        mode = "alumni" if config.get("kind") == "alumni" else "student"
+        setattr(request, PORTAL_MODE_KEY, mode)
+        request.session[PORTAL_MODE_KEY] = mode
         if not sociallogin.is_existing:
-            sociallogin.connect(request, user)
+            sociallogin.connect(request, services.user_for_person(person))

@@ -1,11 +1,17 @@
-"""Alumni mode (S-AUTH-2): after an e-ID login only the pages marked for alumni answer."""
+"""Session rules: a login lasts as long as its kind allows (staff shorter than students), and
+after an e-ID login only the pages marked for alumni answer (S-AUTH-2)."""
+
+import time
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
-from people.adapters import PORTAL_MODE_KEY
+from people.adapters import PORTAL_MODE_KEY, SESSION_MAX_AGE_KEY, SESSION_STARTED_KEY
 
 
 def alumni_allowed(view: Callable) -> Callable:
@@ -33,3 +39,20 @@ class PortalModeMiddleware:
         if request.path.startswith("/accounts/"):
             return None  # logging out must always work
         return redirect("alumni_home")
+
+
+class SessionLifetimeMiddleware:
+    """Ends a login whose lifetime has passed, whatever the cookie says."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = request.session.get(SESSION_STARTED_KEY)
+        max_age = request.session.get(SESSION_MAX_AGE_KEY)
+        if request.user.is_authenticated and started and max_age:
+            if time.time() - started > max_age:
+                logout(request)
+                messages.info(request, _("You have been logged out. Please log in again."))
+                return redirect("account_login")
+        return self.get_response(request)

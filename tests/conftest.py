@@ -4,10 +4,12 @@ through the test client opens its own scope in the middleware, exactly as in pro
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from ladokportal.celery import app as celery_app
 from registration.models import ParticipationState
 from tests.factories import (
     CourseInstanceFactory,
@@ -24,6 +26,17 @@ from tests.factories import (
 def _unscoped():
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_and_clean_cache():
+    """Tasks run in-process unless a test starts a real worker (tests/notifications); the cache
+    (allauth's rate-limit counters, sessions with Redis) starts empty for every test."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    cache.clear()
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -122,12 +122,16 @@ def test_bad_input_changes_nothing_and_says_why_in_swedish(client_for, student_u
     )
 
 
-def test_changing_email_notifies_the_old_address(client_for, student_user):
+def test_changing_email_notifies_the_old_address(
+    client_for, student_user, django_capture_on_commit_callbacks, mailoutbox
+):
     old = student_user.person.email
-    client_for(student_user).post("/my-details/", {"email": "fresh@example.se"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(student_user).post("/my-details/", {"email": "fresh@example.se"})
     notification = Notification.objects.get()
     assert (notification.to_email, notification.context["new_email"]) == (old, "fresh@example.se")
-    assert notification.sent_at is not None  # eager tasks without REDIS_URL
+    assert notification.sent_at is not None
+    assert [m.to for m in mailoutbox] == [[old]]
 
 
 def test_person_without_identity_number_sees_birth_date_and_local_number(client_for, institution):
