@@ -2,12 +2,11 @@
 after an e-ID login only the pages marked for alumni answer (S-AUTH-2)."""
 
 import time
-
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -50,9 +49,9 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = request.session.get(SESSION_STARTED_KEY)
         max_age = request.session.get(SESSION_MAX_AGE_KEY)
-        if request.user.is_authenticated and started and max_age:
-            if time.time() - started > max_age:
-                logout(request)
-                messages.info(request, _("You have been logged out. Please log in again."))
-                return redirect("account_login")
+        expired = started and max_age and time.time() - started > max_age
+        if expired and request.user.is_authenticated:
+            logout(request)
+            messages.info(request, _("You have been logged out. Please log in again."))
+            return redirect("account_login")
         return self.get_response(request)
