@@ -23,6 +23,12 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs half a second per password; the tests are not about the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _unscoped():
     with scopes_disabled():
         yield
