@@ -11,8 +11,10 @@ PORT ?= 8000
 
 .PHONY: run test install browser-deps migrate demo lint format messages translations worker clean
 
+# Debian's own Python refuses user installs (PEP 668) unless told it may.
 $(UV):
-	$(PYTHON) -m pip install --user --quiet uv
+	$(PYTHON) -m pip install --user --quiet uv || \
+		$(PYTHON) -m pip install --user --quiet --break-system-packages uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)

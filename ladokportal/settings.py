@@ -164,6 +164,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
     "reauthenticate": "10/m/user",
 }
+# Behind a load balancer the client's address is in X-Forwarded-For: count the proxies we run,
+# or every visitor shares the proxy's address and its failed-login limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -270,6 +273,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+_IDENTITY_PROVIDER_ORIGINS = {_origin(p["server_url"]) for p in OIDC_PROVIDERS} | {
+    _origin(p["settings"]["idp"]["sso_url"])
+    for p in SAML_PROVIDERS
+    if p.get("settings", {}).get("idp", {}).get("sso_url")
+}
+
 # No inline script or style anywhere: htmx is configured (templates/base.html) not to inject
 # its indicator styles, and every page uses static files only.
 CONTENT_SECURITY_POLICY = {
@@ -285,7 +294,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         # A login form posts here and is redirected to the identity provider; browsers check
         # form-action on that redirect too.
-        "form-action": [SELF, *sorted({_origin(p["server_url"]) for p in OIDC_PROVIDERS})],
+        "form-action": [SELF, *sorted(_IDENTITY_PROVIDER_ORIGINS)],
     }
 }
 

@@ -60,10 +60,23 @@ def identity_claims(extra_data: dict) -> dict:
 
 
 def provider_config(provider_id: str) -> dict:
+    """Our own settings for a provider: OIDC_PROVIDERS entries by "id", SAML_PROVIDERS entries
+    by allauth's "provider_id" (each may carry "kind" and "identity_claim")."""
     for provider in settings.OIDC_PROVIDERS:
         if provider["id"] == provider_id:
             return provider
+    for provider in settings.SAML_PROVIDERS:
+        if provider.get("provider_id") == provider_id:
+            return provider
     return {}
+
+
+def claim_value(claims: dict, name: str) -> str:
+    """One claim as text. SAML attributes arrive as lists of values; the first one counts."""
+    value = claims.get(name, "")
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return str(value)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -73,8 +86,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         config = provider_config(sociallogin.account.provider)
         claim = config.get("identity_claim", "personal_identity_number")
-        raw = identity_claims(sociallogin.account.extra_data or {}).get(claim, "")
-        person = services.person_for_identity_claim(str(raw))
+        raw = claim_value(identity_claims(sociallogin.account.extra_data or {}), claim)
+        person = services.person_for_identity_claim(raw)
         if person is None:
             raise ImmediateHttpResponse(
                 render(

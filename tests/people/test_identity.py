@@ -76,3 +76,12 @@ def test_mask_hides_the_last_four_digits_in_any_form():
 def test_factory_numbers_are_valid():
     for serial in range(100, 130):
         assert identity.is_valid(valid_identity_number(datetime.date(1999, 2, 28), serial))
+
+
+def test_saml_attribute_lists_give_their_first_value():
+    from people.adapters import claim_value
+
+    claims = {"personal_identity_number": ["198112189876", "ignored"], "empty": []}
+    assert claim_value(claims, "personal_identity_number") == "198112189876"
+    assert claim_value(claims, "empty") == ""
+    assert claim_value(claims, "missing") == ""

@@ -103,5 +103,6 @@ def test_a_flood_of_login_posts_gets_429():
         assert post_login(client, f"nobody{n}", "wrong").status_code == 200
     response = post_login(client, "nobody", "wrong")
     assert response.status_code == 429
+    assert "Too many attempts" in response.text  # the portal's own page, in the layout
     # Looking at the login page is not limited.
     assert client.get("/accounts/login/").status_code == 200
