@@ -51,6 +51,12 @@ class Person(models.Model):
                 & (models.Q(identity_number__isnull=False) | ~models.Q(local_number="")),
                 name="person_has_an_identifier",
             ),
+            # Only the canonical form is ever stored (people.identity.normalise).
+            models.CheckConstraint(
+                condition=models.Q(identity_number__isnull=True)
+                | models.Q(identity_number__regex=r"^[0-9]{12}$"),
+                name="person_identity_number_canonical",
+            ),
             models.UniqueConstraint(
                 fields=["birth_date", "local_number"],
                 condition=~models.Q(local_number=""),

@@ -87,3 +87,12 @@ def test_registration_on_another_instance_than_the_participations_is_refused():
             study_period=other.study_period,
         )
         connection.check_constraints()
+
+
+def test_only_canonical_identity_numbers_are_stored():
+    from people.models import Person
+    from tests.factories import PersonFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PersonFactory(identity_number="81121898-76")
+    assert Person.objects.count() == 0
