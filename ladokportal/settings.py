@@ -203,8 +203,12 @@ if SAML_PROVIDERS:
 STUDENT_SESSION_SECONDS = env_int("STUDENT_SESSION_SECONDS", 60 * 60 * 8)
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 60 * 60 * 2)
 SESSION_COOKIE_AGE = STUDENT_SESSION_SECONDS
+# Sessions are read from Redis and written through to the database, so a Redis restart logs
+# nobody out.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
