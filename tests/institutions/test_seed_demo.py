@@ -1,0 +1,291 @@
+"""`python manage.py seed_demo` (DESIGN.md § Contracts, issue #2).
+
+Read-only checks share one seeded database (TestSeededDemo); the command's own behaviour —
+determinism, --students, --if-empty, refusing a second run — seeds inside a savepoint that is
+rolled back, so each run starts from an empty database.
+"""
+
+import datetime
+import itertools
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import override_settings
+from django.utils import timezone
+
+from catalog.grading import NATIONAL_SCALES
+from catalog.models import Course, CourseInstance, CourseInstancePeriod, GradingScale, Module
+from institutions.demo.seed import DEMO_LOGINS, seed_demo
+from institutions.models import Institution, LocalText, LocalTextSlot
+from people import identity
+from people.models import Person, StaffRole, User
+from registration.models import (
+    CourseParticipation,
+    ParticipationEvent,
+    ParticipationState,
+    Registration,
+)
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def fingerprint() -> list[tuple]:
+    return sorted(
+        Person.objects.values_list("identity_number", "local_number", "first_name", "last_name"),
+        key=str,
+    )
+
+
+def seeded_then_undone(*args: str) -> list[tuple]:
+    """Seed an empty database, take its fingerprint, and roll the seeding back."""
+    with transaction.atomic():
+        seed(*args)
+        result = fingerprint()
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """One seeded database for every read-only test in the class, undone afterwards. Hashing
+    is made cheap as for every test (tests/conftest.py); a class fixture runs before that."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic():
+        with fast:
+            seed()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo")
+class TestSeededDemo:
+    def test_every_identity_number_is_valid_and_canonical(self):
+        numbers = list(
+            Person.objects.exclude(identity_number=None).values_list("identity_number", flat=True)
+        )
+
+        assert [identity.normalise(n) for n in numbers] == numbers
+
+    def test_student_studies_at_lund_and_uppsala(self):
+        person = User.objects.get(username="student").person
+
+        codes = set(
+            CourseParticipation.objects.filter(person=person).values_list(
+                "institution__code", flat=True
+            )
+        )
+
+        assert codes == {"lu", "uu"}
+        assert person.has_registered_address
+
+    def test_student2_has_no_identity_number_and_one_registration(self):
+        person = User.objects.get(username="student2").person
+
+        assert (person.identity_number, person.local_number) == (None, "T001")
+        assert Registration.objects.filter(participation__person=person).count() == 1
+
+    def test_alumnus_has_only_completed_studies(self):
+        person = User.objects.get(username="alumnus").person
+
+        states = set(person.course_participations.values_list("state", flat=True))
+
+        assert states == {ParticipationState.COMPLETED}
+
+    def test_staff_roles_are_granted_as_documented(self):
+        roles = sorted(StaffRole.objects.values_list("user__username", "institution__code", "role"))
+
+        assert roles == [
+            ("examiner", "lu", "certifier"),
+            ("studyadmin", "lu", "study_admin"),
+            ("sysadmin", "lu", "system_admin"),
+            ("sysadmin", "uu", "system_admin"),
+            ("teacher", "lu", "reporter"),
+        ]
+
+    def test_student_has_a_registration_open_now_and_one_opening_later(self):
+        today = timezone.localdate()
+        periods = CourseInstancePeriod.objects.filter(
+            course_instance__participations__person__user__username="student",
+            course_instance__participations__state=ParticipationState.ADMITTED,
+            sequence=1,
+        )
+
+        assert periods.filter(registration_opens__lte=today, registration_closes__gte=today)
+        assert periods.filter(registration_opens__gt=today)
+
+    def test_start_page_text_names_its_university(self):
+        texts = LocalText.objects.filter(slot=LocalTextSlot.START_OTHER).select_related(
+            "institution"
+        )
+
+        assert sorted(t.institution.code for t in texts) == ["kth", "lu", "uu"]
+        assert all(t.institution.name_sv in t.body_sv for t in texts)
+        assert all(t.institution.name_en in t.body_en for t in texts)
+
+    def test_every_university_has_a_text_for_every_slot(self):
+        counts = Institution.objects.annotate(texts=Count("localtext")).values_list(
+            "texts", flat=True
+        )
+
+        assert list(counts) == [len(LocalTextSlot.values)] * 3
+
+    def test_course_credits_are_the_sum_of_module_credits(self):
+        courses = Course.objects.prefetch_related("modules")
+
+        assert all(c.credits == sum(m.credits for m in c.modules.all()) for c in courses)
+
+    def test_modules_use_every_national_grading_scale(self):
+        used = set(Module.objects.values_list("grading_scale__code", flat=True))
+
+        assert used == {code for code, *_ in NATIONAL_SCALES}
+
+    def test_an_instance_spans_two_study_periods_with_split_credits(self):
+        spanning = CourseInstance.objects.annotate(n=Count("periods")).filter(n=2)
+
+        for instance in spanning:
+            periods = list(instance.periods.all())
+            assert [p.sequence for p in periods] == [1, 2]
+            assert sum(p.credits for p in periods) == instance.course.credits
+        assert spanning.count() == 3
+
+    def test_programmes_include_a_specialisation_and_a_doctoral_subject(self):
+        lu = Institution.objects.get(code="lu")
+
+        kinds = set(lu.programme_set.values_list("kind", flat=True))
+
+        assert kinds == {"programme", "specialisation", "doctoral"}
+
+
+@pytest.mark.django_db
+def test_demo_logins_accept_the_password_demo():
+    seed()
+
+    accepted = [name for name in DEMO_LOGINS if authenticate(username=name, password="demo")]
+
+    assert accepted == list(DEMO_LOGINS)
+
+
+@pytest.mark.django_db
+def test_national_scales_are_those_of_catalog_grading():
+    in_database = [
+        (
+            s.code,
+            s.name_sv,
+            s.name_en,
+            tuple((g.code, g.name_sv, g.name_en, g.passing) for g in s.grades.order_by("rank")),
+        )
+        for s in GradingScale.objects.filter(code__in=[c for c, *_ in NATIONAL_SCALES])
+    ]
+
+    assert sorted(in_database) == sorted(NATIONAL_SCALES)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_draws_the_same_persons():
+    first = seeded_then_undone("--seed", "1")
+    second = seeded_then_undone("--seed", "1")
+    other = seeded_then_undone("--seed", "2")
+
+    assert first == second
+    assert other != first
+
+
+@pytest.mark.django_db
+def test_students_option_adds_that_many_persons():
+    with transaction.atomic():
+        seed()
+        plain = Person.objects.count()
+        transaction.set_rollback(True)
+
+    seed("--students", "50")
+
+    assert Person.objects.count() == plain + 50
+    assert CourseParticipation.objects.filter(person__email__contains=".49@").exists()
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_a_seeded_database_alone():
+    seed()
+    before = (Person.objects.count(), CourseParticipation.objects.count())
+
+    output = seed("--if-empty")
+
+    assert output == ""
+    assert (Person.objects.count(), CourseParticipation.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_seeding_a_database_twice_is_refused():
+    seed()
+
+    with pytest.raises(CommandError, match="already holds universities"):
+        seed()
+
+
+@pytest.mark.django_db
+def test_summary_lists_the_demo_logins():
+    output = seed()
+
+    assert 'Demo logins (password "demo"): ' + ", ".join(DEMO_LOGINS) in output
+
+
+def check_deferred_constraints_now() -> None:
+    """On PostgreSQL the foreign keys (and registration/0002's composite ones) are checked at
+    commit, which a rolled-back test never reaches: check them here instead."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def assert_history_and_registrations_agree(today: datetime.date) -> None:
+    """Each participation's history runs from "" to its state, and it holds registrations
+    exactly for the study periods of its own instance that it could have registered for."""
+    instance_periods = set(
+        CourseInstancePeriod.objects.values_list("course_instance_id", "study_period_id")
+    )
+    for p in CourseParticipation.objects.prefetch_related("events", "registrations"):
+        steps = [(e.from_state, e.to_state) for e in p.events.all()]
+        assert steps[0][0] == "" and steps[-1][1] == p.state
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(steps))
+        registrations = list(p.registrations.all())
+        assert bool(registrations) == (p.state in {"registered", "completed", "dropped"})
+        for r in registrations:
+            assert r.course_instance_id == p.course_instance_id
+            assert (r.course_instance_id, r.study_period_id) in instance_periods
+    assert ParticipationEvent.objects.filter(at__date__gt=today).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2027, 7, 10),  # summer: no term is running
+        datetime.date(2027, 8, 30),  # first day of the autumn term
+        datetime.date(2027, 12, 31),
+        datetime.date(2028, 1, 17),  # first day of the spring term
+        datetime.date(2028, 6, 4),  # last day of the spring term
+    ],
+)
+def test_demo_is_consistent_whatever_the_day(today):
+    with transaction.atomic():
+        seed_demo(today=today, students=20)
+        check_deferred_constraints_now()
+
+        open_now = CourseInstancePeriod.objects.filter(
+            registration_opens__lte=today, registration_closes__gte=today
+        )
+        assert open_now.exists()
+        assert CourseInstancePeriod.objects.filter(registration_opens__gt=today).exists()
+        assert_history_and_registrations_agree(today)
+        assert Module.objects.filter(credits__lte=Decimal(0)).count() == 0
+        transaction.set_rollback(True)
