@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "people",
     "catalog",
     "registration",
+    "studychoices",
     "notifications",
     "studentweb",
     "staffweb",

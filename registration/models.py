@@ -20,6 +20,16 @@ class ParticipationState(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("participation state", "Withdrawn")
     DROPPED = "dropped", pgettext_lazy("participation state", "Dropped out")
     CHANGED_INSTANCE = "changed", pgettext_lazy("participation state", "Changed instance")
+    # An application or study choice the student removed within its period (S-APP-2, S-CHOICE-2).
+    CANCELLED = "cancelled", pgettext_lazy("participation state", "Application removed")
+
+
+class ParticipationSource(models.TextChoices):
+    ADMISSION = "admission", pgettext_lazy("participation source", "Admission")
+    APPLICATION = "application", pgettext_lazy("participation source", "Application")
+    CHOICE = "choice", pgettext_lazy("participation source", "Study choice")
+    CHANGE = "change", pgettext_lazy("participation source", "Change of course instance")
+    STAFF = "staff", pgettext_lazy("participation source", "Study administration")
 
 
 # States in which a participation still holds the student's place on the instance.
@@ -84,8 +94,24 @@ class CourseParticipation(models.Model):
         related_name="course_participations",
     )
     state = models.CharField(max_length=20, choices=ParticipationState.choices)
+    source = models.CharField(
+        max_length=20, choices=ParticipationSource.choices, default=ParticipationSource.ADMISSION
+    )
     # A dropout within the early-dropout window counts the course as never started (S-WD-2).
     early_dropout = models.BooleanField(default=False)
+    # After a change of course instance (S-SWAP-1): where the student came from, and the part of
+    # the course's scope and study period they re-register on, where the university allows it.
+    changed_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="changed_to"
+    )
+    scope_credits = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    scope_period = models.ForeignKey(
+        "catalog.CourseInstancePeriod",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -105,6 +131,10 @@ class CourseParticipation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(early_dropout=False) | models.Q(state="dropped"),
                 name="early_dropout_only_when_dropped",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope_credits__isnull=True) | models.Q(scope_credits__gt=0),
+                name="scope_credits_positive",
             ),
             # Target of Registration's composite foreign key (migration 0002).
             models.UniqueConstraint(
@@ -207,3 +237,124 @@ class LeaveOfAbsence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start_date} – {self.end_date}"
+
+
+class ApplicationOffer(models.Model):
+    """Something a programme's students may apply for within the programme (anmälan, S-APP-1):
+    a course instance or a specialisation's instance, during an application period."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    programme_instance = models.ForeignKey(
+        ProgrammeInstance, on_delete=models.CASCADE, related_name="application_offers"
+    )
+    course_instance = models.ForeignKey(
+        CourseInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    specialisation_instance = models.ForeignKey(
+        ProgrammeInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opens = models.DateField()
+    closes = models.DateField()
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["opens", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(course_instance__isnull=True)
+                ^ models.Q(specialisation_instance__isnull=True),
+                name="offer_has_exactly_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes__gte=models.F("opens")), name="offer_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer {self.public_id}"
+
+
+class Application(models.Model):
+    """A student's application on an offer. Confirmed, it gives expected participation; removed
+    within the period, the participation is cancelled and the student may apply again."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
+    offer = models.ForeignKey(
+        ApplicationOffer, on_delete=models.PROTECT, related_name="applications"
+    )
+    course_participation = models.OneToOneField(
+        CourseParticipation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    programme_participation = models.OneToOneField(
+        ProgrammeParticipation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["applied_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "offer"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_active_application_per_offer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"application {self.person_id} → {self.offer_id}"
+
+
+class IndividualStudyPlan(models.Model):
+    """A doctoral student's individual study plan (ISP), shown on the programme page (S-EDU-4)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    programme_participation = models.OneToOneField(
+        ProgrammeParticipation, on_delete=models.PROTECT, related_name="study_plan"
+    )
+    established_on = models.DateField()
+    revised_on = models.DateField(null=True, blank=True)
+    main_supervisor = models.CharField(max_length=200)
+    assistant_supervisors = models.CharField(max_length=500, blank=True)
+    planned_defence = models.DateField(null=True, blank=True)
+    summary_sv = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+
+    objects = institution_scoped()
+
+    def __str__(self) -> str:
+        return f"ISP {self.programme_participation_id}"
+
+
+class StudyActivity(models.Model):
+    """Reported study activity of a doctoral student for a period, in percent of full time."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    programme_participation = models.ForeignKey(
+        ProgrammeParticipation, on_delete=models.PROTECT, related_name="study_activities"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    activity_percent = models.PositiveSmallIntegerField()
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(activity_percent__lte=100), name="activity_at_most_full_time"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="activity_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date} – {self.end_date}: {self.activity_percent} %"

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -13,7 +14,9 @@ from institutions.queries import local_text
 from people import services
 from people.access import student_required
 from people.middleware import alumni_allowed
+from registration import queries as registration_queries
 from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
+from studychoices import queries as studychoice_queries
 
 
 @alumni_allowed
@@ -30,13 +33,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @student_required
 def start(request: HttpRequest) -> HttpResponse:
+    """S-HOME-1..4; each section is switched per university (G-4) in the template and here."""
     settings = request.institution.settings
+    person = request.user.person
+    today = timezone.localdate()
     other = (
         local_text(request.institution, LocalTextSlot.START_OTHER)
         if settings.show_other_information
         else None
     )
-    return render(request, "studentweb/start.html", {"other_information": other})
+    return render(
+        request,
+        "studentweb/start.html",
+        {
+            "settings": settings,
+            "other_information": other,
+            **registration_queries.start_page(person, today),
+            **studychoice_queries.start_page(person, today),
+        },
+    )
 
 
 @alumni_allowed

@@ -1,0 +1,178 @@
+"""Whether a student may do something now, and if not, why and when (B-1).
+
+One source of truth: the services call these functions before they act and refuse with the
+verdict's reason; the pages call the same functions to decide whether to offer a button, and
+show the reason where they do not.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from catalog.models import CourseInstancePeriod
+from institutions.models import InstitutionSettings
+from registration.models import (
+    ACTIVE_STATES,
+    CourseParticipation,
+    ParticipationState,
+    ProgrammeParticipation,
+)
+
+S = ParticipationState
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+    # When the action becomes possible, if it will (e.g. a registration period that opens later).
+    opens_on: datetime.date | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+YES = Verdict(True)
+
+
+def _contact(settings: InstitutionSettings) -> str:
+    email = settings.institution.contact_email
+    if email:
+        return _("Contact your university's study administration: %(email)s.") % {"email": email}
+    return _("Contact your university's study administration.")
+
+
+def registration_period_state(
+    period: CourseInstancePeriod, today: datetime.date
+) -> tuple[str, int | None]:
+    """("open" | "upcoming" | "closed" | "none", days until opening for an upcoming period)."""
+    if period.registration_opens is None or period.registration_closes is None:
+        return "none", None
+    if today < period.registration_opens:
+        return "upcoming", (period.registration_opens - today).days
+    if today > period.registration_closes:
+        return "closed", None
+    return "open", None
+
+
+def can_register(  # noqa: PLR0911 - one early answer per rule reads best here
+    participation: CourseParticipation,
+    period: CourseInstancePeriod,
+    registered_sequences: set[int],
+    today: datetime.date,
+    *,
+    staff: bool = False,
+) -> Verdict:
+    """S-REG-1..4: within the period's window, admitted (or already registered for an earlier
+    period: continuation), not twice, not after withdrawal, in order of the study periods.
+    Study administrators (staff=True) register outside the window too."""
+    if participation.state in (S.WITHDRAWN, S.CANCELLED):
+        return Verdict(False, _("You have withdrawn from this course."))
+    if participation.state in (S.DROPPED, S.CHANGED_INSTANCE, S.COMPLETED):
+        return Verdict(False, _("You are no longer taking this course instance."))
+    if period.sequence in registered_sequences:
+        return Verdict(False, _("You are already registered for this study period."))
+    if participation.scope_period_id and participation.scope_period_id != period.pk:
+        return Verdict(False, _("Your change of instance covers another study period."))
+    earlier = set(range(1, period.sequence))
+    if participation.scope_period_id is None and not earlier <= registered_sequences:
+        return Verdict(False, _("Register for the earlier study periods of the course first."))
+    if staff:
+        return YES
+    state, _days = registration_period_state(period, today)
+    if state == "upcoming":
+        return Verdict(
+            False,
+            _("Registration opens %(date)s.") % {"date": period.registration_opens.isoformat()},
+            opens_on=period.registration_opens,
+        )
+    if state == "closed":
+        return Verdict(
+            False,
+            _("The registration period ended %(date)s. Contact your university to register.")
+            % {"date": period.registration_closes.isoformat()},
+        )
+    if state == "none":
+        return Verdict(False, _("This course has no registration period you can use yourself."))
+    return YES
+
+
+def can_withdraw(
+    participation: CourseParticipation | ProgrammeParticipation, settings: InstitutionSettings
+) -> Verdict:
+    """S-WD-1: withdrawal (återbud) from a place not yet taken up."""
+    if not settings.allow_withdrawal:
+        return Verdict(False, _("Your university handles withdrawals.") + " " + _contact(settings))
+    if participation.state == S.REGISTERED:
+        return Verdict(False, _("You are registered. To leave the course, drop out instead."))
+    if participation.state not in (S.ADMITTED, S.EXPECTED):
+        return Verdict(False, _("There is no place to withdraw from."))
+    return YES
+
+
+def can_drop_out(
+    participation: CourseParticipation | ProgrammeParticipation, settings: InstitutionSettings
+) -> Verdict:
+    """S-WD-2: dropout (avbrott) from registered studies."""
+    if not settings.allow_dropout:
+        return Verdict(False, _("Your university handles dropouts.") + " " + _contact(settings))
+    if participation.state != S.REGISTERED:
+        return Verdict(False, _("You can drop out only from studies you are registered on."))
+    return YES
+
+
+def is_early_dropout(
+    participation: CourseParticipation, settings: InstitutionSettings, today: datetime.date
+) -> bool:
+    """Early dropout (tidigt avbrott): within the university's number of weeks from the course
+    start. Later issues add "before the first exam" and "no passed result" as those records
+    come into being (exams, results)."""
+    start = participation.course_instance.start_date
+    return today < start + datetime.timedelta(weeks=settings.early_dropout_weeks)
+
+
+def can_change_instance(
+    participation: CourseParticipation, settings: InstitutionSettings
+) -> Verdict:
+    """S-SWAP-1."""
+    if not settings.allow_change_instance:
+        return Verdict(
+            False,
+            _("Your university handles changes of course instance.") + " " + _contact(settings),
+        )
+    if participation.state not in (S.ADMITTED, S.EXPECTED, S.REGISTERED):
+        return Verdict(False, _("You can change instance only on a course you are taking."))
+    return YES
+
+
+def application_window(
+    opens: datetime.date, closes: datetime.date, today: datetime.date
+) -> Verdict:
+    """S-APP-1: applications are possible within the offer's application period only."""
+    if today < opens:
+        return Verdict(
+            False, _("Applications open %(date)s.") % {"date": opens.isoformat()}, opens_on=opens
+        )
+    if today > closes:
+        return Verdict(
+            False, _("The application period ended %(date)s.") % {"date": closes.isoformat()}
+        )
+    return YES
+
+
+def choice_window(opens: datetime.date, closes: datetime.date, today: datetime.date) -> Verdict:
+    """S-CHOICE-1: study choices are possible within the choice period only."""
+    if today < opens:
+        return Verdict(
+            False,
+            _("The choice period opens %(date)s.") % {"date": opens.isoformat()},
+            opens_on=opens,
+        )
+    if today > closes:
+        return Verdict(False, _("The choice period ended %(date)s.") % {"date": closes.isoformat()})
+    return YES
+
+
+def is_active(state: str) -> bool:
+    return state in ACTIVE_STATES

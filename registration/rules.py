@@ -1,0 +1,39 @@
+"""Who on the staff may act on participations (T-ADM-3): study administrators of the university,
+or of the org unit that gives the course. Predicates for views, templates and services alike."""
+
+import rules
+from django.db.models import Q, QuerySet
+
+from catalog.models import CourseInstance
+from people.models import StaffRoleKind, User
+
+MANAGING_ROLES = (StaffRoleKind.STUDY_ADMIN,)
+
+
+def _roles(user: User, institution_id: int) -> QuerySet:
+    return user.staff_roles.filter(institution_id=institution_id, role__in=MANAGING_ROLES)
+
+
+@rules.predicate
+def manages_course_instance(user: User, instance: CourseInstance) -> bool:
+    if not user.is_authenticated:
+        return False
+    course = instance.course
+    return (
+        _roles(user, instance.institution_id)
+        .filter(
+            Q(org_unit__isnull=True, course__isnull=True)
+            | Q(org_unit_id=course.org_unit_id)
+            | Q(course_id=course.pk)
+        )
+        .exists()
+    )
+
+
+@rules.predicate
+def manages_students_at(user: User, institution_id: int) -> bool:
+    return user.is_authenticated and _roles(user, institution_id).exists()
+
+
+rules.add_perm("registration.manage_course_instance", manages_course_instance)
+rules.add_perm("registration.manage_students", manages_students_at)

@@ -1,0 +1,515 @@
+"""What students and study administrators do with participations: one function per action.
+
+Each service checks the actor's right, locks the participation it changes, asks eligibility.py
+whether the action is allowed now (the same rule the pages show), changes state through
+workflow.transition (which writes the history) and commits as one transaction. A refusal raises
+RegistrationError with a message fit to show the person.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import CourseInstance, CourseInstancePeriod
+from institutions.models import InstitutionSettings
+from people.models import Person, User
+from registration import eligibility, workflow
+from registration.models import (
+    ACTIVE_STATES,
+    Application,
+    ApplicationOffer,
+    CourseParticipation,
+    LeaveOfAbsence,
+    ParticipationSource,
+    ParticipationState,
+    ProgrammeParticipation,
+    Registration,
+)
+from registration.rules import manages_course_instance, manages_students_at
+
+S = ParticipationState
+
+
+class RegistrationError(Exception):
+    """An action the person may not take now; the message says why."""
+
+
+def _refuse_unless(verdict: eligibility.Verdict) -> None:
+    if not verdict:
+        raise RegistrationError(verdict.reason)
+
+
+def _require_own(actor: User, person_id: int) -> None:
+    if actor.person_id != person_id:
+        raise PermissionError("A student acts only on their own studies.")
+
+
+def _settings(institution_id: int) -> InstitutionSettings:
+    return InstitutionSettings.objects.select_related("institution").get(
+        institution_id=institution_id
+    )
+
+
+def _lock_course(participation: CourseParticipation) -> CourseParticipation:
+    return (
+        CourseParticipation.objects.select_for_update(of=("self",))
+        .select_related("course_instance__course")
+        .get(pk=participation.pk)
+    )
+
+
+def _lock_programme(participation: ProgrammeParticipation) -> ProgrammeParticipation:
+    return ProgrammeParticipation.objects.select_for_update().get(pk=participation.pk)
+
+
+def _registered_sequences(participation: CourseParticipation) -> set[int]:
+    return set(
+        CourseInstancePeriod.objects.filter(
+            course_instance_id=participation.course_instance_id,
+            study_period__in=participation.registrations.values("study_period"),
+        ).values_list("sequence", flat=True)
+    )
+
+
+# --- Registration (S-REG-1..4) ------------------------------------------------------------------
+
+
+def register(
+    actor: User, *, participation: CourseParticipation, period: CourseInstancePeriod
+) -> Registration:
+    """The student registers on a study period of their course instance."""
+    _require_own(actor, participation.person_id)
+    return _register(actor, participation, period, staff=False)
+
+
+def register_on_behalf(
+    actor: User, *, participation: CourseParticipation, period: CourseInstancePeriod
+) -> Registration:
+    """A study administrator registers a student, also outside the registration period."""
+    if not manages_course_instance(actor, participation.course_instance):
+        raise PermissionError(
+            "Only the course's study administrators register on a student's behalf."
+        )
+    return _register(actor, participation, period, staff=True)
+
+
+def _register(
+    actor: User, participation: CourseParticipation, period: CourseInstancePeriod, *, staff: bool
+) -> Registration:
+    if period.course_instance_id != participation.course_instance_id:
+        raise RegistrationError(_("That study period does not belong to this course instance."))
+    with transaction.atomic():
+        # The lock serialises two clicks (or a registration racing a withdrawal): the second
+        # request waits here and then sees what the first did.
+        locked = _lock_course(participation)
+        _refuse_unless(
+            eligibility.can_register(
+                locked, period, _registered_sequences(locked), timezone.localdate(), staff=staff
+            )
+        )
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    institution_id=locked.institution_id,
+                    participation=locked,
+                    course_instance_id=locked.course_instance_id,
+                    study_period_id=period.study_period_id,
+                    registered_by=actor,
+                )
+        except IntegrityError:
+            raise RegistrationError(
+                _("You are already registered for this study period.")
+            ) from None
+        note = f"study period {period.sequence}"
+        if locked.state == S.REGISTERED:
+            workflow.record(
+                locked, from_state=S.REGISTERED, actor=actor, note=f"continuation, {note}"
+            )
+        else:
+            workflow.transition(locked, S.REGISTERED, actor=actor, note=note)
+        _register_programme_too(actor, locked)
+    return registration
+
+
+def _register_programme_too(actor: User, participation: CourseParticipation) -> None:
+    """Registering on a programme's course takes up the place on the programme as well."""
+    if participation.programme_participation_id is None:
+        return
+    programme = _lock_programme(participation.programme_participation)
+    if programme.state in (S.ADMITTED, S.EXPECTED):
+        workflow.transition(programme, S.REGISTERED, actor=actor, note="registered on a course")
+
+
+# --- Withdrawal and dropout (S-WD-1..3) ---------------------------------------------------------
+
+
+def withdraw(actor: User, *, participation: CourseParticipation) -> None:
+    """Withdrawal (återbud) from a course: the place goes to the next applicant."""
+    _require_own(actor, participation.person_id)
+    with transaction.atomic():
+        locked = _lock_course(participation)
+        _refuse_unless(eligibility.can_withdraw(locked, _settings(locked.institution_id)))
+        workflow.transition(locked, S.WITHDRAWN, actor=actor, note="withdrawn by the student")
+
+
+def withdraw_from_programme(
+    actor: User, *, participation: ProgrammeParticipation
+) -> list[CourseParticipation]:
+    """Withdrawal from a programme withdraws from its courses too; returns those courses."""
+    _require_own(actor, participation.person_id)
+    with transaction.atomic():
+        locked = _lock_programme(participation)
+        _refuse_unless(eligibility.can_withdraw(locked, _settings(locked.institution_id)))
+        courses = list(
+            locked.course_participations.select_for_update()
+            .filter(state__in=[S.ADMITTED, S.EXPECTED, S.REGISTERED])
+            .order_by("pk")
+        )
+        if any(course.state == S.REGISTERED for course in courses):
+            raise RegistrationError(
+                _(
+                    "You are registered on a course in this programme. "
+                    "To leave it, drop out instead."
+                )
+            )
+        workflow.transition(locked, S.WITHDRAWN, actor=actor, note="withdrawn by the student")
+        for course in courses:
+            workflow.transition(
+                course, S.WITHDRAWN, actor=actor, note="withdrawn with the programme"
+            )
+    return courses
+
+
+def drop_out(actor: User, *, participation: CourseParticipation) -> bool:
+    """Dropout (avbrott) from a registered course. Returns whether it was an early dropout,
+    which counts the course as never started (hidden, and the student may apply again)."""
+    _require_own(actor, participation.person_id)
+    with transaction.atomic():
+        locked = _lock_course(participation)
+        settings = _settings(locked.institution_id)
+        _refuse_unless(eligibility.can_drop_out(locked, settings))
+        early = eligibility.is_early_dropout(locked, settings, timezone.localdate())
+        _drop(actor, locked, early=early, note="dropout by the student")
+    return early
+
+
+def _drop(actor: User, participation: CourseParticipation, *, early: bool, note: str) -> None:
+    workflow.transition(
+        participation, S.DROPPED, actor=actor, note=("early " if early else "") + note
+    )
+    if early:
+        participation.early_dropout = True
+        participation.save(update_fields=["early_dropout"])
+
+
+def drop_out_of_programme(
+    actor: User, *, participation: ProgrammeParticipation
+) -> list[CourseParticipation]:
+    """Dropout from a programme applies to its courses: registered ones are dropped, places not
+    yet taken up are withdrawn. Returns the courses it touched."""
+    _require_own(actor, participation.person_id)
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = _lock_programme(participation)
+        settings = _settings(locked.institution_id)
+        _refuse_unless(eligibility.can_drop_out(locked, settings))
+        courses = list(
+            locked.course_participations.select_for_update(of=("self",))
+            .select_related("course_instance")
+            .filter(state__in=[S.ADMITTED, S.EXPECTED, S.REGISTERED])
+            .order_by("pk")
+        )
+        workflow.transition(locked, S.DROPPED, actor=actor, note="dropout by the student")
+        for course in courses:
+            if course.state == S.REGISTERED:
+                early = eligibility.is_early_dropout(course, settings, today)
+                _drop(actor, course, early=early, note="dropout with the programme")
+            else:
+                workflow.transition(
+                    course, S.WITHDRAWN, actor=actor, note="dropout with the programme"
+                )
+    return courses
+
+
+# --- Change of course instance (S-SWAP-1) -------------------------------------------------------
+
+
+def change_instance_targets(participation: CourseParticipation) -> list[CourseInstance]:
+    """Other instances of the same course that have not ended and hold no place of the student."""
+    taken = CourseParticipation.objects.filter(
+        person_id=participation.person_id, state__in=ACTIVE_STATES
+    ).values("course_instance")
+    return list(
+        CourseInstance.objects.filter(
+            course_id=participation.course_instance.course_id,
+            end_date__gte=timezone.localdate(),
+        )
+        .exclude(pk__in=taken)
+        .select_related("course")
+        .prefetch_related("periods__study_period")
+        .order_by("start_date")
+    )
+
+
+def change_instance(
+    actor: User,
+    *,
+    participation: CourseParticipation,
+    target: CourseInstance,
+    scope_credits: Decimal | None = None,
+    scope_period: CourseInstancePeriod | None = None,
+) -> CourseParticipation:
+    """Move the student's place to another instance of the same course. The student then
+    registers on the new instance; the change cannot be undone by the student."""
+    _require_own(actor, participation.person_id)
+    with transaction.atomic():
+        locked = _lock_course(participation)
+        settings = _settings(locked.institution_id)
+        _refuse_unless(eligibility.can_change_instance(locked, settings))
+        if target.pk not in {i.pk for i in change_instance_targets(locked)}:
+            raise RegistrationError(_("You cannot change to that course instance."))
+        _check_partial_scope(settings, locked, target, scope_credits, scope_period)
+        workflow.transition(
+            locked, S.CHANGED_INSTANCE, actor=actor, note=f"changed to {target.instance_code}"
+        )
+        new = CourseParticipation.objects.create(
+            institution_id=locked.institution_id,
+            person_id=locked.person_id,
+            course_instance=target,
+            programme_participation_id=locked.programme_participation_id,
+            state=S.ADMITTED,
+            source=ParticipationSource.CHANGE,
+            changed_from=locked,
+            scope_credits=scope_credits,
+            scope_period=scope_period,
+        )
+        workflow.record(
+            new,
+            from_state="",
+            actor=actor,
+            note=f"changed from {locked.course_instance.instance_code}",
+        )
+    return new
+
+
+def _check_partial_scope(
+    settings: InstitutionSettings,
+    participation: CourseParticipation,
+    target: CourseInstance,
+    credits: Decimal | None,
+    period: CourseInstancePeriod | None,
+) -> None:
+    if credits is None and period is None:
+        return
+    if not settings.allow_partial_reregistration:
+        raise RegistrationError(
+            _("Your university does not allow re-registration on part of a course.")
+        )
+    course_credits = participation.course_instance.course.credits
+    if credits is not None and not Decimal(0) < credits <= course_credits:
+        raise RegistrationError(
+            _("Choose a part of the course between 0 and %(credits)s credits.")
+            % {"credits": course_credits}
+        )
+    if period is not None and period.course_instance_id != target.pk:
+        raise RegistrationError(_("That study period does not belong to the new course instance."))
+
+
+# --- Applications within a programme (S-APP-1, S-APP-2) -----------------------------------------
+
+
+def apply(actor: User, *, offer: ApplicationOffer) -> Application:
+    """Confirmed application: expected participation on the course or specialisation."""
+    person = _person(actor)
+    with transaction.atomic():
+        programme = (
+            ProgrammeParticipation.objects.select_for_update()
+            .filter(
+                person=person,
+                programme_instance_id=offer.programme_instance_id,
+                state__in=ACTIVE_STATES,
+            )
+            .first()
+        )
+        if programme is None:
+            raise RegistrationError(_("You can apply only within a programme you take."))
+        _refuse_unless(
+            eligibility.application_window(offer.opens, offer.closes, timezone.localdate())
+        )
+        if Application.objects.filter(person=person, offer=offer, removed_at__isnull=True).exists():
+            raise RegistrationError(_("You have already applied."))
+        course, spec = _expected_participation(
+            actor,
+            person,
+            programme,
+            offer.course_instance,
+            offer.specialisation_instance,
+            ParticipationSource.APPLICATION,
+        )
+        try:
+            with transaction.atomic():
+                return Application.objects.create(
+                    institution_id=offer.institution_id,
+                    person=person,
+                    offer=offer,
+                    course_participation=course,
+                    programme_participation=spec,
+                )
+        except IntegrityError:
+            raise RegistrationError(_("You have already applied.")) from None
+
+
+def remove_application(actor: User, *, application: Application) -> None:
+    """Within the period, where the university allows it; the student may apply again."""
+    _require_own(actor, application.person_id)
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("offer").get(pk=application.pk)
+        )
+        settings = _settings(locked.institution_id)
+        if not settings.allow_remove_application:
+            raise RegistrationError(_("Your university does not let students remove applications."))
+        if locked.removed_at is not None:
+            raise RegistrationError(_("The application has already been removed."))
+        _refuse_unless(
+            eligibility.application_window(
+                locked.offer.opens, locked.offer.closes, timezone.localdate()
+            )
+        )
+        cancel_expected(
+            actor,
+            locked.course_participation,
+            locked.programme_participation,
+            note="application removed",
+        )
+        locked.removed_at = timezone.now()
+        locked.save(update_fields=["removed_at"])
+
+
+def _person(actor: User) -> Person:
+    if actor.person_id is None:
+        raise PermissionError("Only students apply.")
+    return actor.person
+
+
+def _expected_participation(
+    actor: User,
+    *,
+    person: Person,
+    programme: ProgrammeParticipation,
+    course_instance: CourseInstance | None,
+    specialisation_instance,
+    source: str,
+) -> tuple[CourseParticipation | None, ProgrammeParticipation | None]:
+    """Expected participation (förväntat deltagande) on a course instance or a specialisation."""
+    target = course_instance or specialisation_instance
+    model = CourseParticipation if course_instance else ProgrammeParticipation
+    lookup = {"course_instance": target} if course_instance else {"programme_instance": target}
+    if model.objects.filter(person=person, state__in=ACTIVE_STATES, **lookup).exists():
+        raise RegistrationError(
+            _("You already have a place on %(name)s.") % {"name": _target_name(target)}
+        )
+    extra = {"programme_participation": programme, "source": source} if course_instance else {}
+    participation = model.objects.create(
+        institution_id=programme.institution_id, person=person, state=S.EXPECTED, **lookup, **extra
+    )
+    workflow.record(participation, from_state="", actor=actor, note=source)
+    return (participation, None) if course_instance else (None, participation)
+
+
+def _target_name(target: CourseInstance | object) -> str:
+    return str(getattr(target, "course", None) or getattr(target, "programme", target))
+
+
+def cancel_expected(
+    actor: User,
+    course: CourseParticipation | None,
+    programme: ProgrammeParticipation | None,
+    *,
+    note: str,
+) -> None:
+    """Take back the expected participation an application or choice gave (within its period).
+    Once the student has registered, the place is theirs and only dropout applies."""
+    if course is not None:
+        locked = _lock_course(course)
+        if locked.state != S.EXPECTED:
+            raise RegistrationError(_("You have registered on the course: drop out instead."))
+        workflow.transition(locked, S.CANCELLED, actor=actor, note=note)
+    if programme is not None:
+        locked = _lock_programme(programme)
+        if locked.state != S.EXPECTED:
+            raise RegistrationError(_("You have started the specialisation: drop out instead."))
+        workflow.transition(locked, S.CANCELLED, actor=actor, note=note)
+
+
+# --- Study administration (T-ADM-3) -------------------------------------------------------------
+
+
+def admit(
+    actor: User,
+    *,
+    person: Person,
+    course_instance: CourseInstance,
+    programme_participation: ProgrammeParticipation | None = None,
+) -> CourseParticipation:
+    """A study administrator gives a student a place on a course instance."""
+    if not manages_course_instance(actor, course_instance):
+        raise PermissionError("Only the course's study administrators admit students.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                participation = CourseParticipation.objects.create(
+                    institution_id=course_instance.institution_id,
+                    person=person,
+                    course_instance=course_instance,
+                    programme_participation=programme_participation,
+                    state=S.ADMITTED,
+                    source=ParticipationSource.STAFF,
+                )
+        except IntegrityError:
+            raise RegistrationError(
+                _("The student already has a place on this course instance.")
+            ) from None
+        workflow.record(
+            participation, from_state="", actor=actor, note="admitted by study administration"
+        )
+    return participation
+
+
+def record_leave(
+    actor: User,
+    *,
+    participation: ProgrammeParticipation,
+    start: datetime.date,
+    end: datetime.date,
+    guaranteed_return: bool,
+) -> LeaveOfAbsence:
+    """A leave of absence (studieuppehåll) from a programme, shown on the programme page."""
+    if not manages_students_at(actor, participation.institution_id):
+        raise PermissionError("Only study administrators record a leave of absence.")
+    if end < start:
+        raise RegistrationError(_("The leave must end on or after the day it starts."))
+    with transaction.atomic():
+        locked = _lock_programme(participation)
+        if locked.state not in ACTIVE_STATES:
+            raise RegistrationError(_("The student is no longer on this programme."))
+        if locked.leaves.filter(start_date__lte=end, end_date__gte=start).exists():
+            raise RegistrationError(_("The leave overlaps a leave already recorded."))
+        leave = LeaveOfAbsence.objects.create(
+            institution_id=locked.institution_id,
+            programme_participation=locked,
+            start_date=start,
+            end_date=end,
+            with_guaranteed_return=guaranteed_return,
+            recorded_by=actor,
+        )
+        workflow.record(
+            locked,
+            from_state=locked.state,
+            actor=actor,
+            note=f"leave of absence {start.isoformat()} – {end.isoformat()}",
+        )
+    return leave
