@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from catalog.grading import NATIONAL_SCALES, SCALE_UG
 from catalog.models import GradingScale
 from people.models import Person, User
 from tests.browser import PHONE
@@ -120,11 +121,11 @@ class World:
 
 @pytest.fixture
 def world(institution, other_institution) -> World:
-    # The factories take the national U/G scale as given by a data migration; a transactional
-    # test's flush empties that table for the tests after it, so make sure it is there.
-    GradingScale.objects.get_or_create(
-        code="UG", defaults={"name_sv": "Underkänd, godkänd", "name_en": "Fail, pass"}
-    )
+    # The factories take the national scales from the data migration (catalog 0003), but a
+    # transactional test's flush empties their table for the tests after it: put back the one
+    # the courses here use.
+    code, name_sv, name_en, _grades = next(s for s in NATIONAL_SCALES if s[0] == SCALE_UG)
+    GradingScale.objects.get_or_create(code=code, defaults={"name_sv": name_sv, "name_en": name_en})
     birth = datetime.date(1999, 4, 17)
     anna = PersonFactory(
         first_name="Anna",
