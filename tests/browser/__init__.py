@@ -68,7 +68,12 @@ def update_session(page: Page, **values: object) -> None:
     """Write values into the logged-in browser's server-side session, for states that only an
     outside party can create (alumni mode comes from an e-ID login, S-AUTH-2)."""
     cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
+    # The live server's middleware keeps the session engine it started with (database, or
+    # database cached in Redis when REDIS_URL is set); the cached_db store writes both places,
+    # so the server sees the change either way.
+    store = import_module("django.contrib.sessions.backends.cached_db").SessionStore(
+        session_key=cookie["value"]
+    )
     store.update(values)
     store.save()
 
