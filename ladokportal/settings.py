@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "catalog",
     "registration",
     "studychoices",
+    "exams",
     "notifications",
     "studentweb",
     "staffweb",

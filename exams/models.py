@@ -1,0 +1,153 @@
+"""Activity sessions (aktivitetstillfällen, e.g. written exams), students' sign-ups and the
+anonymisation codes of anonymous exams (S-EXAM-1..4, T-ANON-1, T-ADM-3, T-DEAD-1).
+
+Services: exams.services (sign_up, cancel_sign_up, add_participant, remove_participant,
+list_codes). Nothing else writes a Signup.
+"""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from catalog.models import CourseInstance, Module
+from exams import deadlines
+from institutions.models import Institution, institution_scoped
+from ladokportal.i18n import BilingualName
+from people.models import Person, User
+
+
+class SessionKind(models.TextChoices):
+    WRITTEN_EXAM = "written", pgettext_lazy("activity session kind", "Written exam")
+    RETAKE = "retake", pgettext_lazy("activity session kind", "Re-take")
+    ORAL = "oral", pgettext_lazy("activity session kind", "Oral exam")
+    LAB = "lab", pgettext_lazy("activity session kind", "Laboratory session")
+    HOME = "home", pgettext_lazy("activity session kind", "Take-home exam")
+    OTHER = "other", pgettext_lazy("activity session kind", "Other activity")
+
+
+class ActivitySession(BilingualName):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
+    # A short label students and teachers recognise ("TEN1"), also the prefix of its codes.
+    label = models.CharField(_("label"), max_length=12)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    place = models.CharField(_("place or room"), max_length=200, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    course_instances = models.ManyToManyField(
+        CourseInstance, related_name="activity_sessions", verbose_name=_("course instances")
+    )
+    modules = models.ManyToManyField(
+        Module, blank=True, related_name="activity_sessions", verbose_name=_("modules")
+    )
+    signup_opens = models.DateField(_("sign-up opens"), null=True, blank=True)
+    signup_closes = models.DateField(_("sign-up closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    students_may_cancel = models.BooleanField(_("students may cancel their sign-up"), default=True)
+    anonymous = models.BooleanField(_("anonymous exam"), default=False)
+    retake = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retake_of",
+        verbose_name=_("re-take session"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signup_opens__isnull=True)
+                | models.Q(signup_closes__isnull=True)
+                | models.Q(signup_closes__gte=models.F("signup_opens")),
+                name="session_signup_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
+                name="session_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(retake=models.F("pk")), name="session_not_its_own_retake"
+            ),
+        ]
+
+    @property
+    def reporting_deadline(self):
+        """T-DEAD-1, from the exam's local date and the linked re-take's, if any."""
+        from django.utils import timezone
+
+        retake_date = timezone.localdate(self.retake.starts_at) if self.retake else None
+        return deadlines.reporting_deadline(timezone.localdate(self.starts_at), retake_date)
+
+
+class Signup(models.Model):
+    """A student's place on an activity session: by their own sign-up or added by staff.
+    Cancelled sign-ups are kept (cancelled_at) for the record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    session = models.ForeignKey(ActivitySession, on_delete=models.PROTECT, related_name="signups")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exam_signups")
+    # Null, not "", when there is no code: the uniqueness within the session ignores nulls.
+    anonymisation_code = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
+    signed_up_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["signed_up_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="one_active_signup_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "anonymisation_code"], name="anonymisation_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.session_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None
+
+
+class CodeListing(models.Model):
+    """A study administrator looked at the code key of an anonymous session before results were
+    certified (T-ANON-1 "in special cases"): who, when, why. Never edited or deleted."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+    session = models.ForeignKey(ActivitySession, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = institution_scoped()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} listed codes of {self.session_id}"
