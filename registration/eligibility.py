@@ -14,6 +14,7 @@ from catalog.models import CourseInstancePeriod
 from institutions.models import InstitutionSettings
 from registration.models import (
     ACTIVE_STATES,
+    Application,
     CourseParticipation,
     ParticipationState,
     ProgrammeParticipation,
@@ -104,6 +105,8 @@ def can_withdraw(
     """S-WD-1: withdrawal (återbud) from a place not yet taken up."""
     if not settings.allow_withdrawal:
         return Verdict(False, _("Your university handles withdrawals.") + " " + _contact(settings))
+    if participation.state == S.REGISTERED and isinstance(participation, ProgrammeParticipation):
+        return Verdict(False, _("You are registered. To leave the programme, drop out instead."))
     if participation.state == S.REGISTERED:
         return Verdict(False, _("You are registered. To leave the course, drop out instead."))
     if participation.state not in (S.ADMITTED, S.EXPECTED):
@@ -176,3 +179,23 @@ def choice_window(opens: datetime.date, closes: datetime.date, today: datetime.d
 
 def is_active(state: str) -> bool:
     return state in ACTIVE_STATES
+
+
+def can_remove_application(
+    application: Application, settings: InstitutionSettings, today: datetime.date
+) -> Verdict:
+    """S-APP-2: where the university allows it, within the application period, before the
+    student has registered on what they applied for."""
+    if not settings.allow_remove_application:
+        return Verdict(False, _("Your university does not let students remove applications."))
+    offer = application.offer
+    if today > offer.closes:
+        return Verdict(
+            False,
+            _("The application period ended %(date)s, so the application can no longer be removed.")
+            % {"date": offer.closes.isoformat()},
+        )
+    held = application.course_participation or application.programme_participation
+    if held is not None and held.state != S.EXPECTED and application.removed_at is None:
+        return Verdict(False, _("You have registered on what you applied for, so it stands."))
+    return YES

@@ -341,13 +341,13 @@ def apply(actor: User, *, offer: ApplicationOffer) -> Application:
         )
         if Application.objects.filter(person=person, offer=offer, removed_at__isnull=True).exists():
             raise RegistrationError(_("You have already applied."))
-        course, spec = _expected_participation(
+        course, spec = expected_participation(
             actor,
-            person,
-            programme,
-            offer.course_instance,
-            offer.specialisation_instance,
-            ParticipationSource.APPLICATION,
+            person=person,
+            programme=programme,
+            course_instance=offer.course_instance,
+            specialisation_instance=offer.specialisation_instance,
+            source=ParticipationSource.APPLICATION,
         )
         try:
             with transaction.atomic():
@@ -369,16 +369,13 @@ def remove_application(actor: User, *, application: Application) -> None:
         locked = (
             Application.objects.select_for_update().select_related("offer").get(pk=application.pk)
         )
-        settings = _settings(locked.institution_id)
-        if not settings.allow_remove_application:
-            raise RegistrationError(_("Your university does not let students remove applications."))
-        if locked.removed_at is not None:
-            raise RegistrationError(_("The application has already been removed."))
         _refuse_unless(
-            eligibility.application_window(
-                locked.offer.opens, locked.offer.closes, timezone.localdate()
+            eligibility.can_remove_application(
+                locked, _settings(locked.institution_id), timezone.localdate()
             )
         )
+        if locked.removed_at is not None:
+            raise RegistrationError(_("The application has already been removed."))
         cancel_expected(
             actor,
             locked.course_participation,
@@ -395,7 +392,7 @@ def _person(actor: User) -> Person:
     return actor.person
 
 
-def _expected_participation(
+def expected_participation(
     actor: User,
     *,
     person: Person,

@@ -18,12 +18,21 @@ from tests.factories.people import (
     valid_identity_number,
 )
 from tests.factories.registration import (
+    ApplicationOfferFactory,
     CourseParticipationFactory,
     ProgrammeParticipationFactory,
     RegistrationFactory,
 )
+from tests.factories.studychoices import (
+    ChoiceAlternativeFactory,
+    ChoicePeriodFactory,
+    StudyChoiceFactory,
+)
 
 __all__ = [
+    "ApplicationOfferFactory",
+    "ChoiceAlternativeFactory",
+    "ChoicePeriodFactory",
     "CourseFactory",
     "CourseInstanceFactory",
     "CourseInstancePeriodFactory",
@@ -38,6 +47,7 @@ __all__ = [
     "ProgrammeParticipationFactory",
     "RegistrationFactory",
     "StaffRoleFactory",
+    "StudyChoiceFactory",
     "StudyPeriodFactory",
     "UserFactory",
     "valid_identity_number",

@@ -1,6 +1,10 @@
+import datetime
+
 import factory
+from django.utils import timezone
 
 from registration.models import (
+    ApplicationOffer,
     CourseParticipation,
     ParticipationState,
     ProgrammeParticipation,
@@ -39,3 +43,19 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     )
     institution = factory.SelfAttribute("participation.institution")
     course_instance = factory.SelfAttribute("participation.course_instance")
+
+
+class ApplicationOfferFactory(factory.django.DjangoModelFactory):
+    """A course instance of the programme's university, open today unless told otherwise."""
+
+    class Meta:
+        model = ApplicationOffer
+
+    programme_instance = factory.SubFactory("tests.factories.catalog.ProgrammeInstanceFactory")
+    institution = factory.SelfAttribute("programme_instance.institution")
+    course_instance = factory.SubFactory(
+        "tests.factories.catalog.CourseInstanceFactory",
+        course__institution=factory.SelfAttribute("...institution"),
+    )
+    opens = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    closes = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

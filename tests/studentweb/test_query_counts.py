@@ -40,8 +40,8 @@ def _fill(institution, other_institution, students: int) -> None:
 
 
 # The pinned numbers: session, user, person, the person's universities (with their settings),
-# and on the start page the local text.
-PAGES = [("/start/", 5), ("/my-details/", 4), ("/alumni/", 4)]
+# and on the start page the local text, the open study choices and the open applications.
+PAGES = [("/start/", 7), ("/my-details/", 4), ("/alumni/", 4)]
 
 
 @pytest.mark.parametrize("students", [10, 1000])
