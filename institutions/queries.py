@@ -39,10 +39,18 @@ def student_institutions(person_id: int):
 
 
 def staff_institutions(user_id: int):
+    """With `user_manages_students`: whether the user is a study administrator there (the staff
+    menu's "Students" link), read in the same query; registration.rules decides the rights."""
     from people.models import StaffRole
+    from registration.rules import MANAGING_ROLES
 
     roles = StaffRole.objects.filter(user_id=user_id, institution=OuterRef("pk"))
-    return Institution.objects.filter(Exists(roles)).select_related("settings").order_by("name_sv")
+    return (
+        Institution.objects.filter(Exists(roles))
+        .annotate(user_manages_students=Exists(roles.filter(role__in=MANAGING_ROLES)))
+        .select_related("settings")
+        .order_by("name_sv")
+    )
 
 
 def local_text(institution: Institution | None, slot: LocalTextSlot) -> LocalText | None:

@@ -1,0 +1,206 @@
+"""Staff pages about one student (T-ADM-2; issue #3, point 7): find a student by personal
+identity number, see their participations at the current university with history, and correct
+them (admit, register on the student's behalf, record a leave of absence).
+
+The identity number travels only in a POST body: URLs carry the person's public id, so no
+address bar, browser history or access log holds the number (issue #2, security baseline).
+Only study administrators of the current university reach these pages (registration.rules).
+"""
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from people.access import staff_required
+from people.models import Person
+from registration import services, staff_queries
+from registration.models import CourseParticipation, ProgrammeParticipation
+from registration.rules import manages_students_at
+from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
+
+
+def study_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A staff member who is a study administrator at the current university; other staff 403."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not manages_students_at(request.user, request.institution.pk):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    person = staff_queries.student_at(request.institution, person_id)
+    if person is None:
+        raise Http404
+    return person
+
+
+@study_admin_required
+def search(request: HttpRequest) -> HttpResponse:
+    """T-ADM-2: the number is posted; a hit redirects to the student's overview."""
+    form = StudentSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = staff_queries.find_student(request.institution, form.cleaned_data["number"])
+        if person is not None:
+            return redirect("staff_student", person_id=person.public_id)
+        form.add_error(
+            "number",
+            _("No student with that number at %(university)s.")
+            % {"university": request.institution.name},
+        )
+    return render(request, "staffweb/students/search.html", {"form": form})
+
+
+@study_admin_required
+def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _student_or_404(request, person_id)
+    today = timezone.localdate()
+    overview = staff_queries.student_overview(request.user, request.institution, person, today)
+    programmes = [
+        (row, LeaveForm(auto_id=f"leave-{row.participation.public_id}-%s"))
+        for row in overview.programmes
+    ]
+    admit_form = AdmitForm(
+        choices=staff_queries.admission_choices(request.user, request.institution, today)
+    )
+    return render(
+        request,
+        "staffweb/students/overview.html",
+        {
+            "overview": overview,
+            "person": person,
+            "programmes": programmes,
+            "admit_form": admit_form,
+        },
+    )
+
+
+def _back(person: Person, anchor: str = "") -> HttpResponse:
+    response = redirect("staff_student", person_id=person.public_id)
+    response["Location"] += f"#{anchor}" if anchor else ""
+    return response
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    errors = [str(e) for errors in form.errors.values() for e in errors]
+    messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
+
+
+@require_POST
+@study_admin_required
+def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _student_or_404(request, person_id)
+    choices = staff_queries.admission_choices(
+        request.user, request.institution, timezone.localdate()
+    )
+    form = AdmitForm(request.POST, choices=choices)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(person, "admit")
+    instance = form.cleaned_data["course_instance"]
+    try:
+        participation = services.admit(request.user, person=person, course_instance=instance)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _back(person, "admit")
+    except PermissionError:
+        raise PermissionDenied from None
+    messages.success(
+        request,
+        _("%(name)s is admitted to %(course)s %(instance)s.")
+        % {
+            "name": person.full_name,
+            "course": instance.course.name,
+            "instance": instance.instance_code,
+        },
+    )
+    return _back(person, f"course-{participation.public_id}")
+
+
+@require_POST
+@study_admin_required
+def register(
+    request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
+) -> HttpResponse:
+    person = _student_or_404(request, person_id)
+    participation = get_object_or_404(
+        CourseParticipation.objects.select_related("course_instance__course"),
+        public_id=participation_id,
+        person=person,
+        institution=request.institution,
+    )
+    form = RegisterForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    period = get_object_or_404(
+        participation.course_instance.periods.select_related("study_period"),
+        sequence=form.cleaned_data["sequence"],
+    )
+    try:
+        services.register_on_behalf(request.user, participation=participation, period=period)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    except PermissionError:
+        raise PermissionDenied from None
+    else:
+        messages.success(
+            request,
+            _("%(name)s is registered on %(course)s for %(period)s.")
+            % {
+                "name": person.full_name,
+                "course": participation.course_instance.course.name,
+                "period": period.study_period.name,
+            },
+        )
+    return _back(person, f"course-{participation.public_id}")
+
+
+@require_POST
+@study_admin_required
+def record_leave(
+    request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
+) -> HttpResponse:
+    person = _student_or_404(request, person_id)
+    participation = get_object_or_404(
+        ProgrammeParticipation,
+        public_id=participation_id,
+        person=person,
+        institution=request.institution,
+    )
+    anchor = f"programme-{participation.public_id}"
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(person, anchor)
+    data = form.cleaned_data
+    try:
+        services.record_leave(
+            request.user,
+            participation=participation,
+            start=data["start"],
+            end=data["end"],
+            guaranteed_return=data["guaranteed_return"],
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    except PermissionError:
+        raise PermissionDenied from None
+    else:
+        messages.success(
+            request,
+            _("Leave of absence recorded: %(start)s – %(end)s.")
+            % {"start": data["start"].isoformat(), "end": data["end"].isoformat()},
+        )
+    return _back(person, anchor)
