@@ -102,8 +102,17 @@ def _register(
     if period.course_instance_id != participation.course_instance_id:
         raise RegistrationError(_("That study period does not belong to this course instance."))
     with transaction.atomic():
-        # The lock serialises two clicks (or a registration racing a withdrawal): the second
-        # request waits here and then sees what the first did.
+        # Every service locks a programme place before its courses: a registration racing a
+        # programme withdrawal or dropout then waits for it instead of deadlocking.
+        programme = (
+            ProgrammeParticipation.objects.select_for_update().get(
+                pk=participation.programme_participation_id
+            )
+            if participation.programme_participation_id
+            else None
+        )
+        # The course lock serialises two clicks (or a registration racing a withdrawal): the
+        # second request waits here and then sees what the first did.
         locked = _lock_course(participation)
         _refuse_unless(
             eligibility.can_register(
@@ -130,16 +139,13 @@ def _register(
             )
         else:
             workflow.transition(locked, S.REGISTERED, actor=actor, note=note)
-        _register_programme_too(actor, locked)
+        _register_programme_too(actor, programme)
     return registration
 
 
-def _register_programme_too(actor: User, participation: CourseParticipation) -> None:
+def _register_programme_too(actor: User, programme: ProgrammeParticipation | None) -> None:
     """Registering on a programme's course takes up the place on the programme as well."""
-    if participation.programme_participation_id is None:
-        return
-    programme = _lock_programme(participation.programme_participation)
-    if programme.state in (S.ADMITTED, S.EXPECTED):
+    if programme is not None and programme.state in (S.ADMITTED, S.EXPECTED):
         workflow.transition(programme, S.REGISTERED, actor=actor, note="registered on a course")
 
 
@@ -238,10 +244,15 @@ def drop_out_of_programme(
 
 
 def change_instance_targets(participation: CourseParticipation) -> list[CourseInstance]:
-    """Other instances of the same course that have not ended and hold no place of the student."""
-    taken = CourseParticipation.objects.filter(
-        person_id=participation.person_id, state__in=ACTIVE_STATES
-    ).values("course_instance")
+    """Other instances of the same course that have not ended and on which the student holds,
+    or has held, no place: going back to an instance left by a change, a withdrawal or a
+    dropout would undo it, and re-entry goes through the institution (S-SWAP-1, S-WD-3).
+    A removed application (cancelled) left no place behind."""
+    taken = (
+        CourseParticipation.objects.filter(person_id=participation.person_id)
+        .exclude(state=S.CANCELLED)
+        .values("course_instance")
+    )
     return list(
         CourseInstance.objects.filter(
             course_id=participation.course_instance.course_id,
@@ -455,6 +466,8 @@ def admit(
     """A study administrator gives a student a place on a course instance."""
     if not manages_course_instance(actor, course_instance):
         raise PermissionError("Only the course's study administrators admit students.")
+    if programme_participation is not None and programme_participation.person_id != person.pk:
+        raise RegistrationError(_("That programme place belongs to another student."))
     with transaction.atomic():
         try:
             with transaction.atomic():
