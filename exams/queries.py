@@ -89,13 +89,18 @@ def _card(session: ActivitySession, settings: InstitutionSettings, today) -> Ses
 
 def start_page(person: Person, settings: InstitutionSettings) -> dict:
     """S-HOME-2: sessions open for sign-up now, and upcoming sessions the student is signed up
-    for. Two queries each (sessions, their courses), whatever their number."""
-    open_now = [
-        card for card in exam_cards(person, settings, "not_signed_up") if card.sign_up.allowed
-    ]
+    for: one read of the upcoming sessions, split in two."""
+    if not (settings.show_exam_signup or settings.show_upcoming_exams):
+        return {"exams_open_for_signup": [], "exams_signed_up": []}
+    now = timezone.now()
+    today = timezone.localdate(now)
+    upcoming = _sessions_for(person).filter(starts_at__gte=now).order_by("starts_at")
+    cards = [_card(session, settings, today) for session in upcoming]
     return {
-        "exams_open_for_signup": open_now if settings.show_exam_signup else [],
-        "exams_signed_up": exam_cards(person, settings, "signed_up")
+        "exams_open_for_signup": [c for c in cards if c.sign_up.allowed]
+        if settings.show_exam_signup
+        else [],
+        "exams_signed_up": [c for c in cards if c.signup is not None]
         if settings.show_upcoming_exams
         else [],
     }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from exams import queries as exam_queries
 from institutions.middleware import session_key
 from institutions.models import LocalTextSlot
 from institutions.queries import local_text
@@ -50,6 +51,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "other_information": other,
             **registration_queries.start_page(person, today),
             **studychoice_queries.start_page(person, today),
+            **exam_queries.start_page(person, settings),
         },
     )
 
