@@ -114,6 +114,21 @@ def test_admit_by_anyone_else_is_not_permitted(
     assert rows() == before
 
 
+def test_admit_on_a_course_without_org_unit_by_a_study_admin_of_another_course_is_not_permitted(
+    student, make_instance, institution
+):
+    """A role narrowed to one course has no org unit either: that must not make it cover every
+    course that has none."""
+    actor = staff(institution, course=CourseFactory(institution=institution))
+    instance = make_instance(course=CourseFactory(institution=institution, org_unit=None))
+    before = rows()
+
+    with pytest.raises(PermissionError):
+        services.admit(actor, person=student.person, course_instance=instance)
+
+    assert rows() == before
+
+
 def test_admit_a_student_who_already_has_a_place_is_refused(student, make_instance, study_admin):
     instance = make_instance()
     CourseParticipationFactory(person=student.person, course_instance=instance)
