@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import choices, views
+from studentweb import choices, education, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,27 @@ urlpatterns = [
     path("my-details/", views.my_details, name="my_details"),
     path("institution/", views.switch_institution, name="switch_institution"),
     path("alumni/", views.alumni_home, name="alumni_home"),
+    path("education/", education.my_education, name="my_education"),
+    path("courses/<uuid:public_id>/", education.course_page, name="course_page"),
+    path("courses/<uuid:public_id>/register/", education.course_register, name="course_register"),
+    path("courses/<uuid:public_id>/withdraw/", education.course_withdraw, name="course_withdraw"),
+    path("courses/<uuid:public_id>/drop-out/", education.course_drop_out, name="course_drop_out"),
+    path(
+        "courses/<uuid:public_id>/change-instance/",
+        education.course_change_instance,
+        name="course_change_instance",
+    ),
+    path("programmes/<uuid:public_id>/", education.programme_page, name="programme_page"),
+    path(
+        "programmes/<uuid:public_id>/withdraw/",
+        education.programme_withdraw,
+        name="programme_withdraw",
+    ),
+    path(
+        "programmes/<uuid:public_id>/drop-out/",
+        education.programme_drop_out,
+        name="programme_drop_out",
+    ),
     path("choices/<uuid:public_id>/", choices.choice_period, name="choice_period"),
     path("choices/<uuid:public_id>/remove/", choices.remove_choice, name="remove_choice"),
     path("applications/<uuid:public_id>/", choices.application_offer, name="application_offer"),

@@ -20,8 +20,12 @@ from tests.factories.people import (
 from tests.factories.registration import (
     ApplicationOfferFactory,
     CourseParticipationFactory,
+    IndividualStudyPlanFactory,
+    LeaveOfAbsenceFactory,
     ProgrammeParticipationFactory,
     RegistrationFactory,
+    StudyActivityFactory,
+    participation_with_periods,
 )
 from tests.factories.studychoices import (
     ChoiceAlternativeFactory,
@@ -37,7 +41,9 @@ __all__ = [
     "CourseInstanceFactory",
     "CourseInstancePeriodFactory",
     "CourseParticipationFactory",
+    "IndividualStudyPlanFactory",
     "InstitutionFactory",
+    "LeaveOfAbsenceFactory",
     "LocalTextFactory",
     "ModuleFactory",
     "OrgUnitFactory",
@@ -47,8 +53,10 @@ __all__ = [
     "ProgrammeParticipationFactory",
     "RegistrationFactory",
     "StaffRoleFactory",
+    "StudyActivityFactory",
     "StudyChoiceFactory",
     "StudyPeriodFactory",
     "UserFactory",
+    "participation_with_periods",
     "valid_identity_number",
 ]

@@ -40,9 +40,9 @@ def _fill(institution, other_institution, students: int) -> None:
 
 
 # The pinned numbers: session, user, person, the person's universities (with their settings),
-# and on the start page the local text, the open study choices, the open applications and the
-# upcoming exam sessions.
-PAGES = [("/start/", 8), ("/my-details/", 4), ("/alumni/", 4)]
+# and on the start page the local text, the open study choices, the open applications, the
+# upcoming exam sessions, and the current courses with their study periods and registrations.
+PAGES = [("/start/", 11), ("/my-details/", 4), ("/alumni/", 4)]
 
 
 @pytest.mark.parametrize("students", [10, 1000])

@@ -1,0 +1,365 @@
+"""The student's study pages: My education, the course page and the programme page, and the
+participation actions on them (S-REG-1..4, S-WD-1..3, S-SWAP-1, S-EDU-1..4, B-1, G-4).
+
+Each action is one URL: GET shows the confirmation (a whole page, or with htmx the page's
+"dialog" partial swapped into the course or programme page), POST performs it through
+registration.services and ends in a redirect with a message. Whether an action is offered,
+and why not, comes from registration.eligibility through registration.queries.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from catalog.models import CourseInstance, CourseInstancePeriod
+from people.access import student_required
+from registration import queries, services
+from registration.models import CourseParticipation
+from registration.queries import CoursePage, EducationFilter, ProgrammePage
+
+CSN_REMINDER = gettext_lazy("If this affects your student finance, remember to tell CSN.")
+
+
+# --- Forms --------------------------------------------------------------------------------------
+
+
+class EducationFilterForm(forms.Form):
+    """S-EDU-2: the filter of My education, a plain GET form."""
+
+    show = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        choices=EducationFilter.CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def value(self) -> str:
+        if self.is_valid() and self.cleaned_data["show"]:
+            return self.cleaned_data["show"]
+        return EducationFilter.ALL
+
+
+class RegisterForm(forms.Form):
+    """Which study period of the instance the student registers for (S-REG-3)."""
+
+    period = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, participation: CourseParticipation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.participation = participation
+
+    def clean_period(self) -> CourseInstancePeriod:
+        period = CourseInstancePeriod.objects.filter(
+            course_instance_id=self.participation.course_instance_id,
+            sequence=self.cleaned_data["period"],
+        ).first()
+        if period is None:
+            raise forms.ValidationError(
+                _("That study period does not belong to this course instance.")
+            )
+        return period
+
+
+class ChangeInstanceForm(forms.Form):
+    """S-SWAP-1: the target instance and, where the university allows it, part of the scope.
+    The scope fields exist even where partial re-registration is off, so that a crafted request
+    reaches the service, which refuses it; the page shows them only where it is on."""
+
+    target = forms.ChoiceField(label=gettext_lazy("Course instance"), widget=forms.RadioSelect)
+    scope_credits = forms.DecimalField(
+        label=gettext_lazy("Credits to re-register on (optional)"),
+        help_text=gettext_lazy("Leave empty to take the whole course."),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+    )
+    scope_period = forms.ChoiceField(
+        label=gettext_lazy("Study period to re-register on (optional)"),
+        required=False,
+    )
+
+    def __init__(self, *args, targets: list[CourseInstance], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.targets = {str(t.public_id): t for t in targets}
+        self.fields["target"].choices = [
+            (key, f"{t.instance_code}: {t.start_date.isoformat()} – {t.end_date.isoformat()}")
+            for key, t in self.targets.items()
+        ]
+        self.periods = {
+            f"{key}:{p.sequence}": p for key, t in self.targets.items() for p in t.periods.all()
+        }
+        self.fields["scope_period"].choices = [
+            ("", _("The whole course")),
+            *(
+                (key, f"{p.course_instance.instance_code}: {p.study_period.name}")
+                for key, p in self.periods.items()
+            ),
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["target"] = self.targets.get(data.get("target", ""))
+        period = self.periods.get(data.get("scope_period") or "")
+        target = data["target"]
+        if period is not None and target is not None and period.course_instance_id != target.pk:
+            raise forms.ValidationError(
+                _("That study period does not belong to the new course instance.")
+            )
+        data["scope_period"] = period
+        return data
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _dialog(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """The whole confirmation page, or for htmx only its dialog, swapped into the page."""
+    name = f"{template}#dialog" if request.htmx else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """After a POST: a redirect, which htmx must follow as a whole page."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _course_url(participation: CourseParticipation) -> str:
+    return reverse("course_page", args=[participation.public_id])
+
+
+def _course(request: HttpRequest, public_id: uuid.UUID) -> CoursePage:
+    page = queries.course_page(
+        request.user.person, public_id, request.institution.settings, timezone.localdate()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def _programme(request: HttpRequest, public_id: uuid.UUID) -> ProgrammePage:
+    page = queries.programme_page(
+        request.user.person, public_id, request.institution.settings, timezone.localdate()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def _own_course(request: HttpRequest, public_id: uuid.UUID) -> CourseParticipation:
+    return get_object_or_404(
+        queries.own_course_participations(request.user.person), public_id=public_id
+    )
+
+
+def _names(participations: list[CourseParticipation]) -> str:
+    return ", ".join(p.course_instance.course.name for p in participations)
+
+
+# --- My education (S-EDU-1, S-EDU-2) ------------------------------------------------------------
+
+
+@student_required
+def my_education(request: HttpRequest) -> HttpResponse:
+    form = EducationFilterForm(request.GET or None)
+    show = form.value()
+    if not form.is_bound:
+        form = EducationFilterForm(initial={"show": show})
+    education = queries.my_education(request.user.person, timezone.localdate(), show)
+    return render(
+        request, "studentweb/education/my_education.html", {"form": form, "education": education}
+    )
+
+
+# --- Course page (S-EDU-3) and registration (S-REG-1..4) ----------------------------------------
+
+
+@student_required
+def course_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return render(
+        request, "studentweb/education/course.html", {"page": _course(request, public_id)}
+    )
+
+
+@require_POST
+@student_required
+def course_register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    participation = _own_course(request, public_id)
+    form = RegisterForm(request.POST, participation=participation)
+    if not form.is_valid():
+        messages.error(request, _("Choose a study period of the course to register for."))
+    else:
+        period = form.cleaned_data["period"]
+        try:
+            services.register(request.user, participation=participation, period=period)
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You are registered on %(course)s for %(period)s.")
+                % {
+                    "course": participation.course_instance.course.name,
+                    "period": period.study_period.name,
+                },
+            )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = _course_url(participation)
+    return _go(request, back)
+
+
+# --- Withdrawal and dropout from a course (S-WD-1..3) -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def course_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        page = _course(request, public_id)
+        return _dialog(request, "studentweb/education/course_withdraw.html", {"page": page})
+    participation = _own_course(request, public_id)
+    try:
+        services.withdraw(request.user, participation=participation)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _go(request, _course_url(participation))
+    messages.success(
+        request,
+        _("You have withdrawn from %(course)s. Your place goes to the next applicant.")
+        % {"course": participation.course_instance.course.name},
+    )
+    return _go(request, reverse("my_education"))
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def course_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    if request.method == "GET":
+        page = _course(request, public_id)
+        return _dialog(request, "studentweb/education/course_drop_out.html", {"page": page})
+    participation = _own_course(request, public_id)
+    try:
+        early = services.drop_out(request.user, participation=participation)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _go(request, _course_url(participation))
+    name = participation.course_instance.course.name
+    if early:
+        messages.success(
+            request,
+            _(
+                "You have dropped out of %(course)s early: the course counts as never started, "
+                "and you may apply for it again."
+            )
+            % {"course": name},
+        )
+    else:
+        messages.success(request, _("You have dropped out of %(course)s.") % {"course": name})
+    messages.info(request, CSN_REMINDER)
+    return _go(request, reverse("my_education") if early else _course_url(participation))
+
+
+# --- Change of course instance (S-SWAP-1) -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def course_change_instance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Choose the target (and part of the scope), confirm, then the change; the student is
+    taken to the new instance's course page to register there."""
+    page = _course(request, public_id)
+    participation = page.participation
+    # Offered or not, the service decides again: a crafted request is refused there.
+    targets = services.change_instance_targets(participation)
+    form = ChangeInstanceForm(request.POST or None, targets=targets)
+    context = {"page": page, "form": form, "step": "choose"}
+    if request.method == "GET" or not form.is_valid():
+        return _dialog(request, "studentweb/education/course_change.html", context)
+    data = form.cleaned_data
+    if "confirm" not in request.POST:
+        context |= {"step": "confirm", "choice": data}
+        return _dialog(request, "studentweb/education/course_change.html", context)
+    try:
+        new = services.change_instance(
+            request.user,
+            participation=participation,
+            target=data["target"],
+            scope_credits=data["scope_credits"],
+            scope_period=data["scope_period"],
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _go(request, _course_url(participation))
+    messages.success(
+        request,
+        _(
+            "You have changed to course instance %(code)s. Register on it when its "
+            "registration period is open."
+        )
+        % {"code": data["target"].instance_code},
+    )
+    return _go(request, _course_url(new))
+
+
+# --- Programme page (S-EDU-4) and leaving a programme (S-WD-1..2) -------------------------------
+
+
+@student_required
+def programme_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return render(
+        request, "studentweb/education/programme.html", {"page": _programme(request, public_id)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def programme_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    page = _programme(request, public_id)
+    if request.method == "GET":
+        return _dialog(request, "studentweb/education/programme_withdraw.html", {"page": page})
+    try:
+        courses = services.withdraw_from_programme(request.user, participation=page.participation)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _go(request, reverse("programme_page", args=[public_id]))
+    message = _("You have withdrawn from %(programme)s.") % {"programme": page.programme.name}
+    if courses:
+        message += " " + _("Also withdrawn: %(courses)s.") % {"courses": _names(courses)}
+    messages.success(request, message)
+    return _go(request, reverse("my_education"))
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def programme_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    page = _programme(request, public_id)
+    if request.method == "GET":
+        return _dialog(request, "studentweb/education/programme_drop_out.html", {"page": page})
+    try:
+        courses = services.drop_out_of_programme(request.user, participation=page.participation)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _go(request, reverse("programme_page", args=[public_id]))
+    message = _("You have dropped out of %(programme)s.") % {"programme": page.programme.name}
+    if courses:
+        message += " " + _("It applies to these courses too: %(courses)s.") % {
+            "courses": _names(courses)
+        }
+    messages.success(request, message)
+    messages.info(request, CSN_REMINDER)
+    return _go(request, reverse("programme_page", args=[public_id]))
