@@ -84,7 +84,7 @@ def pace(credits: Decimal, start: datetime.date, end: datetime.date) -> int:
     return min(100, max(1, int(percent.to_integral_value(ROUND_HALF_UP))))
 
 
-def _single(
+def single_period_plan(
     start: datetime.date,
     credits: Decimal,
     opens: datetime.date,
@@ -102,7 +102,7 @@ def plan_term_instance(
     weeks before the start and closes a week after it."""
     weeks = weeks_at_half_pace(course.credits) * WEEK
     start = term.start if position % 2 == 0 else min(term.start + 10 * WEEK, term.end + DAY - weeks)
-    return _single(start, course.credits, start - 2 * WEEK, start + WEEK, calendar)
+    return single_period_plan(start, course.credits, start - 2 * WEEK, start + WEEK, calendar)
 
 
 def plan_current_instance(
@@ -110,11 +110,13 @@ def plan_current_instance(
 ) -> InstancePlan:
     if role == "ongoing":
         start = today - 5 * WEEK
-        return _single(start, course.credits, start - 2 * WEEK, start + WEEK, calendar)
+        return single_period_plan(start, course.credits, start - 2 * WEEK, start + WEEK, calendar)
     if role == "open_now":
-        return _single(today - 3 * DAY, course.credits, today - WEEK, today + WEEK, calendar)
+        return single_period_plan(
+            today - 3 * DAY, course.credits, today - WEEK, today + WEEK, calendar
+        )
     if role == "opens_later":
-        return _single(
+        return single_period_plan(
             today + 2 * WEEK, course.credits, today + 10 * DAY, today + 24 * DAY, calendar
         )
     return plan_spanning_instance(course, calendar)
@@ -157,7 +159,7 @@ def create_catalogue(
     scales = {scale.code: scale for scale in GradingScale.objects.all()}
     courses = COURSES[institution.code]
     _create_study_periods(catalogue, calendar)
-    _create_courses(catalogue, courses, {u.code: u for u in org_units}, scales)
+    create_courses(catalogue, courses, {u.code: u for u in org_units}, scales)
     _create_instances(catalogue, plan_instances(courses, calendar, today))
     for number, programme in enumerate(PROGRAMMES[institution.code], start=1):
         _create_programme(catalogue, programme, calendar, str(code_base + 9000 + number))
@@ -176,7 +178,7 @@ def _create_study_periods(catalogue: Catalogue, calendar: Calendar) -> None:
         )
 
 
-def _create_courses(
+def create_courses(
     catalogue: Catalogue,
     courses: tuple[CourseData, ...],
     org_units: dict[str, OrgUnit],
@@ -213,19 +215,27 @@ def _create_instances(catalogue: Catalogue, plans: dict[tuple[str, str], Instanc
     # Numbered in the order they start, as a registry hands out codes.
     in_order = sorted(plans.items(), key=lambda item: (item[1].start, item[0]))
     for number, ((course_code, role), plan) in enumerate(in_order, start=1):
-        course = catalogue.courses[course_code]
-        instance = CourseInstance.objects.create(
-            institution=catalogue.institution,
-            course=course,
-            instance_code=str(catalogue.code_base + number),
-            start_date=plan.start,
-            end_date=plan.end,
-            pace=pace(course.credits, plan.start, plan.end),
-            town=catalogue.town,
-            teaching_language="sv" if course.level == "first" else "en",
+        catalogue.instances[(course_code, role)] = create_instance(
+            catalogue, catalogue.courses[course_code], str(catalogue.code_base + number), plan
         )
-        instance.periods_list = _create_instance_periods(catalogue, instance, plan)
-        catalogue.instances[(course_code, role)] = instance
+
+
+def create_instance(
+    catalogue: Catalogue, course: Course, instance_code: str, plan: InstancePlan
+) -> CourseInstance:
+    """An instance with its study periods, which it carries as `periods_list`."""
+    instance = CourseInstance.objects.create(
+        institution=catalogue.institution,
+        course=course,
+        instance_code=instance_code,
+        start_date=plan.start,
+        end_date=plan.end,
+        pace=pace(course.credits, plan.start, plan.end),
+        town=catalogue.town,
+        teaching_language="sv" if course.level == "first" else "en",
+    )
+    instance.periods_list = _create_instance_periods(catalogue, instance, plan)
+    return instance
 
 
 def _create_instance_periods(

@@ -36,7 +36,7 @@ class CourseData:
         return sum((m.credits for m in self.modules), Decimal(0))
 
 
-def _m(code: str, name_sv: str, name_en: str, credits: str, scale: str) -> ModuleData:
+def module(code: str, name_sv: str, name_en: str, credits: str, scale: str) -> ModuleData:
     return ModuleData(code, name_sv, name_en, Decimal(credits), scale)
 
 
@@ -54,7 +54,10 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "MATM",
-            (_m("0101", *EXAM, "6.0", SCALE_UGVG), _m("0102", *ASSIGNMENTS, "1.5", SCALE_UG)),
+            (
+                module("0101", *EXAM, "6.0", SCALE_UGVG),
+                module("0102", *ASSIGNMENTS, "1.5", SCALE_UG),
+            ),
         ),
         CourseData(
             "FYSC01",
@@ -63,7 +66,7 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "FYS",
-            (_m("0101", *EXAM, "4.5", SCALE_UGVG), _m("0102", *LABS, "3.0", SCALE_UG)),
+            (module("0101", *EXAM, "4.5", SCALE_UGVG), module("0102", *LABS, "3.0", SCALE_UG)),
         ),
         CourseData(
             "FYSA11",
@@ -72,7 +75,7 @@ COURSES = {
             "first",
             SCALE_U345,
             "FYS",
-            (_m("0101", *EXAM, "4.5", SCALE_U345), _m("0102", *LABS, "3.0", SCALE_UG)),
+            (module("0101", *EXAM, "4.5", SCALE_U345), module("0102", *LABS, "3.0", SCALE_UG)),
         ),
         CourseData(
             "MATM11",
@@ -82,8 +85,8 @@ COURSES = {
             SCALE_AF,
             "MATM",
             (
-                _m("0101", "Modelleringsprojekt 1", "Modelling project 1", "7.5", SCALE_AF),
-                _m("0102", "Modelleringsprojekt 2", "Modelling project 2", "7.5", SCALE_AF),
+                module("0101", "Modelleringsprojekt 1", "Modelling project 1", "7.5", SCALE_AF),
+                module("0102", "Modelleringsprojekt 2", "Modelling project 2", "7.5", SCALE_AF),
             ),
         ),
         CourseData(
@@ -94,8 +97,8 @@ COURSES = {
             SCALE_UGVG,
             "MATM",
             (
-                _m("0101", *EXAM, "4.5", SCALE_UGVG),
-                _m("0102", "Datorlaborationer", "Computer exercises", "3.0", SCALE_UG),
+                module("0101", *EXAM, "4.5", SCALE_UGVG),
+                module("0102", "Datorlaborationer", "Computer exercises", "3.0", SCALE_UG),
             ),
         ),
         CourseData(
@@ -105,7 +108,7 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "MATM",
-            (_m("0101", *EXAM, "7.5", SCALE_UGVG),),
+            (module("0101", *EXAM, "7.5", SCALE_UGVG),),
         ),
         CourseData(
             "MATF01",
@@ -114,7 +117,7 @@ COURSES = {
             "doctoral",
             SCALE_UG,
             "MATM",
-            (_m("0101", "Muntlig examination", "Oral examination", "7.5", SCALE_UG),),
+            (module("0101", "Muntlig examination", "Oral examination", "7.5", SCALE_UG),),
         ),
     ),
     "uu": (
@@ -125,7 +128,10 @@ COURSES = {
             "first",
             SCALE_U345,
             "IT",
-            (_m("0101", *ASSIGNMENTS, "3.0", SCALE_UG), _m("0102", *EXAM, "4.5", SCALE_U345)),
+            (
+                module("0101", *ASSIGNMENTS, "3.0", SCALE_UG),
+                module("0102", *EXAM, "4.5", SCALE_U345),
+            ),
         ),
         CourseData(
             "1MA013",
@@ -134,7 +140,7 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "MATH",
-            (_m("0101", *EXAM, "5.0", SCALE_UGVG),),
+            (module("0101", *EXAM, "5.0", SCALE_UGVG),),
         ),
         CourseData(
             "1DT301",
@@ -143,7 +149,7 @@ COURSES = {
             "first",
             SCALE_U345,
             "IT",
-            (_m("0101", *LABS, "3.0", SCALE_UG), _m("0102", *EXAM, "4.5", SCALE_U345)),
+            (module("0101", *LABS, "3.0", SCALE_UG), module("0102", *EXAM, "4.5", SCALE_U345)),
         ),
         CourseData(
             "1MA025",
@@ -152,7 +158,10 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "MATH",
-            (_m("0101", *EXAM, "8.0", SCALE_UGVG), _m("0102", *ASSIGNMENTS, "2.0", SCALE_UG)),
+            (
+                module("0101", *EXAM, "8.0", SCALE_UGVG),
+                module("0102", *ASSIGNMENTS, "2.0", SCALE_UG),
+            ),
         ),
         CourseData(
             "1DL301",
@@ -161,7 +170,7 @@ COURSES = {
             "first",
             SCALE_U345,
             "IT",
-            (_m("0101", *PROJECT, "3.0", SCALE_UG), _m("0102", *EXAM, "4.5", SCALE_U345)),
+            (module("0101", *PROJECT, "3.0", SCALE_UG), module("0102", *EXAM, "4.5", SCALE_U345)),
         ),
         CourseData(
             "1MS005",
@@ -170,7 +179,10 @@ COURSES = {
             "first",
             SCALE_UGVG,
             "MATH",
-            (_m("0101", *EXAM, "5.0", SCALE_UGVG), _m("0102", *ASSIGNMENTS, "2.5", SCALE_UG)),
+            (
+                module("0101", *EXAM, "5.0", SCALE_UGVG),
+                module("0102", *ASSIGNMENTS, "2.5", SCALE_UG),
+            ),
         ),
     ),
     "kth": (
@@ -182,8 +194,8 @@ COURSES = {
             SCALE_AF,
             "MATH",
             (
-                _m("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
-                _m("SEM1", "Seminarier", "Seminars", "1.5", SCALE_UG),
+                module("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
+                module("SEM1", "Seminarier", "Seminars", "1.5", SCALE_UG),
             ),
         ),
         CourseData(
@@ -194,8 +206,8 @@ COURSES = {
             SCALE_AF,
             "TCS",
             (
-                _m("LAB1", *LABS, "3.0", SCALE_UG),
-                _m("TEN1", "Tentamen", "Examination", "4.5", SCALE_AF),
+                module("LAB1", *LABS, "3.0", SCALE_UG),
+                module("TEN1", "Tentamen", "Examination", "4.5", SCALE_AF),
             ),
         ),
         CourseData(
@@ -206,8 +218,8 @@ COURSES = {
             SCALE_AF,
             "MATH",
             (
-                _m("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
-                _m("KON1", "Kontrollskrivning", "Partial examination", "1.5", SCALE_UG),
+                module("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
+                module("KON1", "Kontrollskrivning", "Partial examination", "1.5", SCALE_UG),
             ),
         ),
         CourseData(
@@ -218,8 +230,8 @@ COURSES = {
             SCALE_AF,
             "TCS",
             (
-                _m("LAB1", *LABS, "3.0", SCALE_UG),
-                _m("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
+                module("LAB1", *LABS, "3.0", SCALE_UG),
+                module("TEN1", "Tentamen", "Examination", "6.0", SCALE_AF),
             ),
         ),
         CourseData(
@@ -230,8 +242,8 @@ COURSES = {
             SCALE_AF,
             "TCS",
             (
-                _m("PRO1", *PROJECT, "4.5", SCALE_AF),
-                _m("TEN1", "Tentamen", "Examination", "3.0", SCALE_AF),
+                module("PRO1", *PROJECT, "4.5", SCALE_AF),
+                module("TEN1", "Tentamen", "Examination", "3.0", SCALE_AF),
             ),
         ),
     ),

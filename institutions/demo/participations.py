@@ -18,7 +18,9 @@ from django.utils import timezone
 from catalog.models import CourseInstance, CourseInstancePeriod, ProgrammeInstance
 from people.models import Person
 from registration.models import (
+    Application,
     CourseParticipation,
+    LeaveOfAbsence,
     ParticipationEvent,
     ParticipationState,
     ProgrammeParticipation,
@@ -37,6 +39,7 @@ PATHS = {
     S.DROPPED: (S.ADMITTED, S.REGISTERED, S.DROPPED),
 }
 DAY = datetime.timedelta(days=1)
+WEEK = datetime.timedelta(weeks=1)
 
 
 @dataclass
@@ -53,7 +56,7 @@ class StudentPlan:
 def historical_timestamps() -> Iterator[None]:
     """Let the demo write the dates history happened on. The participation models stamp
     created_at, registered_at and at with `now` (auto_now_add), which would put every admission
-    and completion of the past on the day the demo was loaded."""
+    and completion of the past on the day the demo was loaded; so do applications and leaves."""
     fields = [
         model._meta.get_field(name)
         for model, names in (
@@ -61,6 +64,8 @@ def historical_timestamps() -> Iterator[None]:
             (ProgrammeParticipation, ("created_at", "state_changed_at")),
             (Registration, ("registered_at",)),
             (ParticipationEvent, ("at",)),
+            (Application, ("applied_at",)),
+            (LeaveOfAbsence, ("recorded_at",)),
         )
         for name in names
     ]
@@ -102,7 +107,8 @@ class Clock:
             S.EXPECTED: opens - 30 * DAY,
             S.REGISTERED: opens + DAY,
             S.WITHDRAWN: opens - 5 * DAY,
-            S.DROPPED: instance.start_date + 20 * DAY,
+            # Past the early-dropout weeks of every demo university (S-WD-2): a later dropout.
+            S.DROPPED: instance.start_date + 5 * WEEK,
             S.COMPLETED: instance.end_date + 14 * DAY,
         }[state]
 

@@ -11,16 +11,29 @@ from django_scopes import scopes_disabled
 from catalog.models import Course, CourseInstance
 from institutions.demo.bulk import create_bulk_students
 from institutions.demo.catalogue import Catalogue, create_catalogue
+from institutions.demo.doctoral import create_doctoral_records
+from institutions.demo.journey_courses import create_journey_courses
+from institutions.demo.journeys import create_study_journeys
 from institutions.demo.participations import enrol
+from institutions.demo.programme_offers import create_programme_offers
 from institutions.demo.students import create_named_students, create_staff, draw_other_students
-from institutions.demo.terms import calendar_around
+from institutions.demo.terms import Calendar, calendar_around
 from institutions.demo.texts import create_local_texts
 from institutions.demo.universities import UNIVERSITIES, create_university
 from institutions.models import Institution
 from people.models import Person
 from registration.models import CourseParticipation, Registration
 
-DEMO_LOGINS = ("student", "student2", "alumnus", "teacher", "examiner", "studyadmin", "sysadmin")
+DEMO_LOGINS = (
+    "student",
+    "student2",
+    "alumnus",
+    "doctoral",
+    "teacher",
+    "examiner",
+    "studyadmin",
+    "sysadmin",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,7 @@ class Summary:
         ]
 
 
-def create_universities(today: datetime.date) -> dict[str, Catalogue]:
-    calendar = calendar_around(today)
+def create_universities(calendar: Calendar, today: datetime.date) -> dict[str, Catalogue]:
     catalogues = {}
     for number, data in enumerate(UNIVERSITIES, start=1):
         institution, org_units = create_university(data)
@@ -68,11 +80,17 @@ def seed_demo(
 ) -> Summary:
     """Fill an empty database; everything in one transaction, so a failure leaves nothing."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible draw of demo data, not a secret
+    calendar = calendar_around(today)
     with scopes_disabled(), transaction.atomic():
-        catalogues = create_universities(today)
+        catalogues = create_universities(calendar, today)
+        lu = catalogues["lu"]
+        journey = create_journey_courses(lu, calendar, today)
+        offers = create_programme_offers(lu, journey, today)
         plans = create_named_students(catalogues, today)
-        create_staff(catalogues)
+        staff = create_staff(catalogues)
         enrol(plans + draw_other_students(catalogues, today, rng), today)
+        create_study_journeys(lu, journey, offers, today)
+        create_doctoral_records(lu, calendar, staff["studyadmin"], today)
         create_bulk_students(students, catalogues, today, rng, progress)
         return summarise()
 

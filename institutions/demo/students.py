@@ -3,7 +3,9 @@ thirty drawn students that make lists look real.
 
 `student` studies at Lund (in a programme) and at Uppsala, so the university switch (S-INST-1)
 has something to switch between; at Lund one course is open for registration now and one opens
-later. `student2` has no Swedish identity number. `alumnus` has only finished studies.
+later (the rest of her journey is in journeys.py). `student2` has no Swedish identity number and
+is in the same programme. `alumnus` has only finished studies. `doctoral` is a doctoral student
+(her study plan, activity and leave are in doctoral.py).
 """
 
 import datetime
@@ -91,7 +93,12 @@ def student2_plan(lu: Catalogue) -> StudentPlan:
         temporary_country="Sverige",
     )
     person.save()
-    return StudentPlan(person, courses=[(lu.instance("MATA21", "current"), S.REGISTERED)])
+    # In the mathematics programme, so that she can apply within it (journeys.py).
+    return StudentPlan(
+        person,
+        programme=lu.programmes["NGMAT"],
+        courses=[(lu.instance("MATA21", "current"), S.REGISTERED)],
+    )
 
 
 def alumnus_plan(lu: Catalogue) -> StudentPlan:
@@ -124,14 +131,15 @@ def doctoral_plan(lu: Catalogue, today: datetime.date) -> StudentPlan:
 def create_named_students(
     catalogues: dict[str, Catalogue], today: datetime.date
 ) -> list[StudentPlan]:
-    """The student logins and a doctoral student; their studies, to be enrolled."""
+    """The student logins, the doctoral student's among them; their studies, to be enrolled."""
     lu, uu = catalogues["lu"], catalogues["uu"]
     plans = student_plans(lu, uu, today)
-    student2, alumnus = student2_plan(lu), alumnus_plan(lu)
+    student2, alumnus, doctoral = student2_plan(lu), alumnus_plan(lu), doctoral_plan(lu, today)
     create_login("student", "Stina", "Andersson", plans[0].person)
     create_login("student2", "Lucas", "Martin", student2.person)
     create_login("alumnus", "Johan", "Ek", alumnus.person)
-    return [*plans, student2, alumnus, doctoral_plan(lu, today)]
+    create_login("doctoral", "Amira", "Hassan", doctoral.person)
+    return [*plans, student2, alumnus, doctoral]
 
 
 def create_staff(catalogues: dict[str, Catalogue]) -> dict[str, User]:

@@ -1,4 +1,4 @@
-"""`python manage.py seed_demo` (DESIGN.md § Contracts, issue #2).
+"""`python manage.py seed_demo` (DESIGN.md § Contracts, issue #2; the study journey, issue #3).
 
 Read-only checks share one seeded database (TestSeededDemo); the command's own behaviour —
 determinism, --students, --if-empty, refusing a second run — seeds inside a savepoint that is
@@ -7,6 +7,7 @@ rolled back, so each run starts from an empty database.
 
 import datetime
 import itertools
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -19,17 +20,33 @@ from django.test import override_settings
 from django.utils import timezone
 
 from catalog.grading import NATIONAL_SCALES
-from catalog.models import Course, CourseInstance, CourseInstancePeriod, GradingScale, Module
+from catalog.models import (
+    Course,
+    CourseInstance,
+    CourseInstancePeriod,
+    GradingScale,
+    Module,
+    ProgrammeCourse,
+)
 from institutions.demo.seed import DEMO_LOGINS, seed_demo
-from institutions.models import Institution, LocalText, LocalTextSlot
+from institutions.models import Institution, InstitutionSettings, LocalText, LocalTextSlot
 from people import identity
 from people.models import Person, StaffRole, User
+from registration import eligibility
 from registration.models import (
+    Application,
+    ApplicationOffer,
     CourseParticipation,
     ParticipationEvent,
+    ParticipationSource,
     ParticipationState,
+    ProgrammeParticipation,
     Registration,
 )
+from registration.services import change_instance_targets
+from studychoices.models import ChoicePeriod, StudyChoice
+
+S = ParticipationState
 
 
 def seed(*args: str) -> str:
@@ -156,7 +173,8 @@ class TestSeededDemo:
             periods = list(instance.periods.all())
             assert [p.sequence for p in periods] == [1, 2]
             assert sum(p.credits for p in periods) == instance.course.credits
-        assert spanning.count() == 3
+        # One per university (catalogue.py), and Lund's MATB21 for continuation (issue #3).
+        assert spanning.count() == 4
 
     def test_programmes_include_a_specialisation_and_a_doctoral_subject(self):
         lu = Institution.objects.get(code="lu")
@@ -164,6 +182,115 @@ class TestSeededDemo:
         kinds = set(lu.programme_set.values_list("kind", flat=True))
 
         assert kinds == {"programme", "specialisation", "doctoral"}
+
+    def test_student_sees_every_state_of_a_study_journey_at_lund(self):
+        assert_student_journey_on_show(timezone.localdate())
+
+    def test_student_may_withdraw_from_an_admitted_course_and_drop_out_of_a_registered_one(self):
+        settings = lund_settings()
+        admitted = at_lund("student").get(course_instance__course__code="FYSC01")
+        registered = at_lund("student").get(course_instance__course__code="MATB21")
+
+        verdicts = (
+            eligibility.can_withdraw(admitted, settings),
+            eligibility.can_drop_out(registered, settings),
+        )
+
+        assert verdicts == (eligibility.YES, eligibility.YES)
+
+    def test_later_dropout_runs_now_and_early_dropout_fell_within_the_early_weeks(self):
+        today = timezone.localdate()
+        weeks = datetime.timedelta(weeks=lund_settings().early_dropout_weeks)
+
+        dropouts = list(
+            at_lund("student")
+            .filter(state=S.DROPPED, course_instance__end_date__gte=today)
+            .order_by("early_dropout")
+        )
+        later, early = dropouts
+
+        assert [p.early_dropout for p in dropouts] == [False, True]
+        assert dropped_on(later) >= later.course_instance.start_date + weeks
+        assert dropped_on(early) < early.course_instance.start_date + weeks
+
+    def test_student_changed_instance_and_may_change_again(self):
+        moved = at_lund("student").get(source=ParticipationSource.CHANGE)
+        course = moved.course_instance.course
+        last_instance = CourseInstance.objects.filter(course=course).order_by("start_date").last()
+
+        targets = change_instance_targets(moved)
+
+        assert (moved.state, moved.changed_from.state) == (S.ADMITTED, S.CHANGED_INSTANCE)
+        assert moved.changed_from.course_instance.course == course
+        assert eligibility.can_change_instance(moved, lund_settings()) == eligibility.YES
+        assert last_instance in targets
+
+    def test_choice_alternatives_and_offer_are_electives_of_her_programme_untouched(self):
+        student = User.objects.get(username="student").person
+        period = ChoicePeriod.objects.get()
+        offer = ApplicationOffer.objects.get()
+        alternatives = {a.course_instance_id for a in period.alternatives.all()}
+
+        electives = set(
+            ProgrammeCourse.objects.filter(
+                programme_instance=period.programme_instance, mandatory=False
+            ).values_list("course_instance", flat=True)
+        )
+
+        assert (period.min_picks, period.max_picks, period.max_credits) == (1, 2, Decimal(15))
+        assert len(alternatives) == 4
+        assert electives == alternatives | {offer.course_instance_id}
+        assert StudyChoice.objects.filter(person=student).count() == 0
+        assert Application.objects.filter(person=student, removed_at=None).count() == 0
+
+    def test_student2_has_applied_within_her_programme_and_may_remove_it(self):
+        today = timezone.localdate()
+        programme = ProgrammeParticipation.objects.get(person__user__username="student2")
+
+        application = Application.objects.select_related("offer", "course_participation").get(
+            person__user__username="student2"
+        )
+        held = application.course_participation
+
+        assert application.removed_at is None
+        assert application.offer.opens <= today <= application.offer.closes
+        assert application.offer.programme_instance_id == programme.programme_instance_id
+        assert (held.state, held.source) == (S.EXPECTED, ParticipationSource.APPLICATION)
+        assert lund_settings().allow_remove_application is True
+
+    def test_doctoral_student_has_a_study_plan_activity_and_a_leave(self):
+        participation = ProgrammeParticipation.objects.select_related(
+            "study_plan", "programme_instance__programme"
+        ).get(person__user__username="doctoral")
+        plan, leave = participation.study_plan, participation.leaves.get()
+        activities = list(participation.study_activities.all())
+        leave_event = participation.events.get(note__startswith="leave of absence")
+
+        during_leave = [
+            a
+            for a in activities
+            if a.start_date <= leave.end_date and a.end_date >= leave.start_date
+        ]
+
+        assert participation.programme_instance.programme.kind == "doctoral"
+        assert plan.established_on < leave.start_date <= leave.end_date < plan.revised_on
+        assert len(activities) == 3
+        assert during_leave == []
+        assert (leave.recorded_by.username, leave_event.actor.username) == (
+            "studyadmin",
+            "studyadmin",
+        )
+
+    def test_doctoral_login_is_the_doctoral_student(self):
+        user = authenticate(username="doctoral", password="demo")
+
+        kinds = list(
+            user.person.programme_participations.values_list(
+                "programme_instance__programme__kind", flat=True
+            )
+        )
+
+        assert kinds == ["doctoral"]
 
 
 @pytest.mark.django_db
@@ -265,6 +392,55 @@ def assert_history_and_registrations_agree(today: datetime.date) -> None:
     assert ParticipationEvent.objects.filter(at__date__gt=today).count() == 0
 
 
+def at_lund(username: str):
+    return CourseParticipation.objects.filter(
+        person__user__username=username, institution__code="lu"
+    ).select_related("course_instance__course")
+
+
+def lund_settings() -> InstitutionSettings:
+    return InstitutionSettings.objects.select_related("institution").get(institution__code="lu")
+
+
+def dropped_on(participation: CourseParticipation) -> datetime.date:
+    return timezone.localtime(participation.events.get(to_state=S.DROPPED).at).date()
+
+
+def assert_student_journey_on_show(today: datetime.date) -> None:
+    """What `student` sees at Lund on `today` (issue #3), whatever the date: a place in every
+    state, a continuation registration open after the first period's, and an application and
+    a study choice open now in her own programme."""
+    # MATM11's state follows the date: admitted in the summer, before its registration opens.
+    states = Counter(
+        at_lund("student")
+        .exclude(course_instance__course__code="MATM11")
+        .values_list("state", flat=True)
+    )
+    continuing = at_lund("student").get(course_instance__course__code="MATB21")
+    first, second = continuing.course_instance.periods.order_by("sequence")
+    programme = ProgrammeParticipation.objects.get(
+        person__user__username="student", institution__code="lu"
+    )
+    open_offers = ApplicationOffer.objects.filter(opens__lte=today, closes__gte=today)
+    open_periods = ChoicePeriod.objects.filter(opens__lte=today, closes__gte=today)
+
+    assert dict(states) == {
+        S.ADMITTED: 3,
+        S.REGISTERED: 1,
+        S.COMPLETED: 3,
+        S.DROPPED: 3,
+        S.WITHDRAWN: 1,
+        S.CHANGED_INSTANCE: 1,
+        S.CANCELLED: 1,
+    }
+    assert list(continuing.registrations.values_list("study_period", flat=True)) == [
+        first.study_period_id
+    ]
+    assert eligibility.can_register(continuing, second, {1}, today) == eligibility.YES
+    assert [o.programme_instance_id for o in open_offers] == [programme.programme_instance_id]
+    assert [p.programme_instance_id for p in open_periods] == [programme.programme_instance_id]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "today",
@@ -287,5 +463,6 @@ def test_demo_is_consistent_whatever_the_day(today):
         assert open_now.exists()
         assert CourseInstancePeriod.objects.filter(registration_opens__gt=today).exists()
         assert_history_and_registrations_agree(today)
+        assert_student_journey_on_show(today)
         assert Module.objects.filter(credits__lte=Decimal(0)).count() == 0
         transaction.set_rollback(True)
