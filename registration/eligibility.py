@@ -195,7 +195,11 @@ def can_remove_application(
             _("The application period ended %(date)s, so the application can no longer be removed.")
             % {"date": offer.closes.isoformat()},
         )
+    if application.removed_at is not None:
+        return Verdict(False, _("The application has already been removed."))
     held = application.course_participation or application.programme_participation
-    if held is not None and held.state != S.EXPECTED and application.removed_at is None:
+    if held is not None and held.state in (S.REGISTERED, S.COMPLETED, S.DROPPED):
         return Verdict(False, _("You have registered on what you applied for, so it stands."))
+    if held is not None and held.state != S.EXPECTED:
+        return Verdict(False, _("You no longer hold the place you applied for."))
     return YES

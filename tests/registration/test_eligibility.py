@@ -8,7 +8,12 @@ import pytest
 from catalog.models import CourseInstance, CourseInstancePeriod
 from institutions.models import Institution, InstitutionSettings
 from registration import eligibility
-from registration.models import CourseParticipation, ProgrammeParticipation
+from registration.models import (
+    Application,
+    ApplicationOffer,
+    CourseParticipation,
+    ProgrammeParticipation,
+)
 from tests.registration.conftest import S, days
 
 TODAY = datetime.date(2027, 1, 14)
@@ -240,3 +245,60 @@ def test_choice_window_before_during_after():
     assert eligibility.choice_window(opens, closes, closes + days(1)) == eligibility.Verdict(
         False, "The choice period ended 2027-01-23."
     )
+
+
+# --- removing an application (S-APP-2) ----------------------------------------------------------
+
+
+def application(state: str = S.EXPECTED, *, closes: int = 3, removed: bool = False):
+    offer = ApplicationOffer(opens=TODAY - days(3), closes=TODAY + days(closes))
+    return Application(
+        offer=offer,
+        course_participation=course(state),
+        removed_at=datetime.datetime(2027, 1, 10, tzinfo=datetime.UTC) if removed else None,
+    )
+
+
+def test_an_application_is_removable_within_its_period():
+    assert eligibility.can_remove_application(application(), switches(), TODAY) == eligibility.YES
+    assert eligibility.can_remove_application(application(closes=0), switches(), TODAY)
+
+
+def test_removing_an_application_switched_off_says_so():
+    verdict = eligibility.can_remove_application(
+        application(), switches(allow_remove_application=False), TODAY
+    )
+
+    assert verdict.reason == "Your university does not let students remove applications."
+
+
+def test_removing_an_application_after_its_period_says_when_it_ended():
+    verdict = eligibility.can_remove_application(application(closes=-1), switches(), TODAY)
+
+    assert verdict.reason == (
+        "The application period ended 2027-01-13, so the application can no longer be removed."
+    )
+
+
+def test_removing_an_application_twice_says_it_is_gone():
+    verdict = eligibility.can_remove_application(
+        application(S.CANCELLED, removed=True), switches(), TODAY
+    )
+
+    assert verdict.reason == "The application has already been removed."
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        (S.REGISTERED, "You have registered on what you applied for, so it stands."),
+        (S.DROPPED, "You have registered on what you applied for, so it stands."),
+        (S.COMPLETED, "You have registered on what you applied for, so it stands."),
+        (S.WITHDRAWN, "You no longer hold the place you applied for."),
+        (S.CHANGED_INSTANCE, "You no longer hold the place you applied for."),
+    ],
+)
+def test_an_application_whose_place_moved_on_is_not_removable(state, reason):
+    verdict = eligibility.can_remove_application(application(state), switches(), TODAY)
+
+    assert verdict == eligibility.Verdict(False, reason)

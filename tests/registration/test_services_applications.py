@@ -242,12 +242,29 @@ def test_remove_application_after_registering_on_the_course_is_refused(
     )
     before = rows()
 
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError) as refusal:
         services.remove_application(student, application=application)
 
+    assert str(refusal.value) == "You have registered on what you applied for, so it stands."
     application.refresh_from_db()
     assert application.removed_at is None
     assert application.course_participation.state == S.REGISTERED
+    assert rows() == before
+
+
+def test_remove_application_after_withdrawing_from_the_course_is_refused(
+    student, programme, make_offer
+):
+    application = services.apply(student, offer=make_offer())
+    services.withdraw(student, participation=application.course_participation)
+    before = rows()
+
+    with pytest.raises(RegistrationError) as refusal:
+        services.remove_application(student, application=application)
+
+    assert str(refusal.value) == "You no longer hold the place you applied for."
+    application.refresh_from_db()
+    assert application.removed_at is None
     assert rows() == before
 
 
@@ -256,9 +273,10 @@ def test_remove_application_twice_is_refused(student, programme, make_offer):
     services.remove_application(student, application=application)
     before = rows()
 
-    with pytest.raises(RegistrationError):
+    with pytest.raises(RegistrationError) as refusal:
         services.remove_application(student, application=application)
 
+    assert str(refusal.value) == "The application has already been removed."
     assert rows() == before
 
 
