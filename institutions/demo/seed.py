@@ -12,6 +12,7 @@ from catalog.models import Course, CourseInstance
 from institutions.demo.bulk import create_bulk_students
 from institutions.demo.catalogue import Catalogue, create_catalogue
 from institutions.demo.doctoral import create_doctoral_records
+from institutions.demo.exam_sessions import create_exam_sessions
 from institutions.demo.journey_courses import create_journey_courses
 from institutions.demo.journeys import create_study_journeys
 from institutions.demo.participations import enrol
@@ -91,6 +92,7 @@ def seed_demo(
         enrol(plans + draw_other_students(catalogues, today, rng), today)
         create_study_journeys(lu, journey, offers, today)
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)
+        create_exam_sessions(today)
         create_bulk_students(students, catalogues, today, rng, progress)
         return summarise()
 

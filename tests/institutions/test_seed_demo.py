@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
+from django_scopes import scope
 
 from catalog.grading import NATIONAL_SCALES
 from catalog.models import (
@@ -291,6 +292,24 @@ class TestSeededDemo:
         )
 
         assert kinds == ["doctoral"]
+
+    def test_student_has_exam_sessions_in_every_filter(self):
+        """Issue #4 demo: open for sign-up, signed up (anonymous, with a code), past."""
+        from exams import queries
+
+        person = User.objects.get(username="student").person
+        lund = Institution.objects.get(code="lu")
+        with scope(institution=[lund.pk]):
+            cards = {
+                which: queries.exam_cards(person, lund.settings, which) for which in queries.FILTERS
+            }
+        assert [c.session.label for c in cards["signed_up"]] == ["TEN2"]
+        assert cards["signed_up"][0].signup.anonymisation_code.startswith("TEN2-")
+        assert [c.session.label for c in cards["past"]] == ["TEN0"]
+        open_now = [c.session.label for c in cards["not_signed_up"] if c.sign_up.allowed]
+        later = [c.sign_up.opens_on for c in cards["not_signed_up"] if c.sign_up.opens_on]
+        assert open_now != []
+        assert later != []
 
 
 @pytest.mark.django_db
