@@ -92,6 +92,17 @@ class ActivitySession(BilingualName):
         return deadlines.reporting_deadline(timezone.localdate(self.starts_at), retake_date)
 
 
+def first_session_start(course_instance_ref: str = "course_instance") -> models.Subquery:
+    """When the first activity session of a course instance starts (early dropout, S-WD-2,
+    counts only before it). For annotating querysets of participations."""
+    return models.Subquery(
+        ActivitySession.objects.with_scopes_disabled()
+        .filter(course_instances=models.OuterRef(course_instance_ref))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+
+
 class Signup(models.Model):
     """A student's place on an activity session: by their own sign-up or added by staff.
     Cancelled sign-ups are kept (cancelled_at) for the record."""

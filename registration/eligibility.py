@@ -8,6 +8,7 @@ show the reason where they do not.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstancePeriod
@@ -126,13 +127,20 @@ def can_drop_out(
 
 
 def is_early_dropout(
-    participation: CourseParticipation, settings: InstitutionSettings, today: datetime.date
+    participation: CourseParticipation,
+    settings: InstitutionSettings,
+    today: datetime.date,
+    *,
+    first_exam: datetime.datetime | None = None,
 ) -> bool:
-    """Early dropout (tidigt avbrott): within the university's number of weeks from the course
-    start. Later issues add "before the first exam" and "no passed result" as those records
-    come into being (exams, results)."""
+    """Early dropout (tidigt avbrott, S-WD-2): within the university's number of weeks from the
+    course start and before the course instance's first activity session has begun
+    (`first_exam`, from exams.models.first_session_start). The third condition, no passed
+    result, joins when results are recorded."""
     start = participation.course_instance.start_date
-    return today < start + datetime.timedelta(weeks=settings.early_dropout_weeks)
+    if today >= start + datetime.timedelta(weeks=settings.early_dropout_weeks):
+        return False
+    return first_exam is None or timezone.localdate(first_exam) > today
 
 
 def can_change_instance(

@@ -17,6 +17,7 @@ from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstancePeriod, Module
+from exams.models import first_session_start
 from institutions.models import InstitutionSettings
 from people.models import Person
 from registration import eligibility
@@ -259,6 +260,7 @@ def course_page(
     registrations, modules and the verdicts for each action. Four queries."""
     participation = (
         _with_periods(CourseParticipation.objects.filter(person=person, public_id=public_id))
+        .annotate(first_exam=first_session_start())
         .select_related(
             "course_instance__course__grading_scale",
             "programme_participation__programme_instance__programme",
@@ -282,7 +284,9 @@ def course_page(
         withdraw=eligibility.can_withdraw(participation, settings),
         drop_out=eligibility.can_drop_out(participation, settings),
         change_instance=eligibility.can_change_instance(participation, settings),
-        early_dropout=eligibility.is_early_dropout(participation, settings, today),
+        early_dropout=eligibility.is_early_dropout(
+            participation, settings, today, first_exam=participation.first_exam
+        ),
         settings=settings,
     )
 
@@ -366,6 +370,7 @@ def programme_page(
             Prefetch(
                 "course_participations",
                 queryset=CourseParticipation.objects.filter(state__in=TAKING)
+                .annotate(first_exam=first_session_start())
                 .select_related("course_instance__course")
                 .order_by("pk"),
                 to_attr="covered_courses",
@@ -379,7 +384,9 @@ def programme_page(
         participation=participation,
         courses=[CourseRow(p, (), today) for p in participation.shown_courses],
         covered=[
-            CoveredCourse(p, eligibility.is_early_dropout(p, settings, today))
+            CoveredCourse(
+                p, eligibility.is_early_dropout(p, settings, today, first_exam=p.first_exam)
+            )
             for p in participation.covered_courses
         ],
         withdraw=eligibility.can_withdraw(participation, settings),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance, CourseInstancePeriod
+from exams.models import ActivitySession
 from institutions.models import InstitutionSettings
 from people.models import Person, User
 from registration import eligibility, workflow
@@ -197,9 +198,20 @@ def drop_out(actor: User, *, participation: CourseParticipation) -> bool:
         locked = _lock_course(participation)
         settings = _settings(locked.institution_id)
         _refuse_unless(eligibility.can_drop_out(locked, settings))
-        early = eligibility.is_early_dropout(locked, settings, timezone.localdate())
+        early = eligibility.is_early_dropout(
+            locked, settings, timezone.localdate(), first_exam=_first_exam(locked)
+        )
         _drop(actor, locked, early=early, note="dropout by the student")
     return early
+
+
+def _first_exam(participation: CourseParticipation):
+    return (
+        ActivitySession.objects.filter(course_instances=participation.course_instance_id)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
 
 
 def _drop(actor: User, participation: CourseParticipation, *, early: bool, note: str) -> None:
@@ -231,7 +243,9 @@ def drop_out_of_programme(
         workflow.transition(locked, S.DROPPED, actor=actor, note="dropout by the student")
         for course in courses:
             if course.state == S.REGISTERED:
-                early = eligibility.is_early_dropout(course, settings, today)
+                early = eligibility.is_early_dropout(
+                    course, settings, today, first_exam=_first_exam(course)
+                )
                 _drop(actor, course, early=early, note="dropout with the programme")
             else:
                 workflow.transition(

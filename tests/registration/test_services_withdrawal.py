@@ -2,7 +2,10 @@
 changes, what a programme takes with it, early dropout by the university's own weeks, and
 that switched off, or from the wrong state, nothing changes at all."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from registration import services
 from registration.models import CourseParticipation
@@ -12,6 +15,7 @@ from tests.factories import (
     ProgrammeInstanceFactory,
     ProgrammeParticipationFactory,
 )
+from tests.factories.exams import ActivitySessionFactory
 from tests.registration.conftest import S, history, period, rows
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +214,23 @@ def test_drop_out_is_early_within_three_weeks_of_the_start(
     )
     note = "early dropout by the student" if early else "dropout by the student"
     assert history(participation) == [(student.pk, S.REGISTERED, S.DROPPED, note)]
+
+
+@pytest.mark.parametrize(("exam_in_days", "early"), [(-1, False), (0, False), (3, True)])
+def test_drop_out_after_the_first_exam_is_not_early(student, make_instance, exam_in_days, early):
+    """S-WD-2: early only before the course instance's first exam, even within the weeks."""
+    participation = CourseParticipationFactory(
+        person=student.person, course_instance=make_instance(start=-5), state=S.REGISTERED
+    )
+    starts = timezone.now() + datetime.timedelta(days=exam_in_days)
+    ActivitySessionFactory(
+        institution=participation.institution,
+        course_instances=[participation.course_instance],
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=4),
+    )
+
+    assert services.drop_out(student, participation=participation) is early
 
 
 @pytest.mark.parametrize(("weeks", "early"), [(5, True), (4, False)])
