@@ -2,9 +2,11 @@
 anonymisation codes of anonymous exams (S-EXAM-1..4, T-ANON-1, T-ADM-3, T-DEAD-1).
 
 Services: exams.services (sign_up, cancel_sign_up, add_participant, remove_participant,
-list_codes). Nothing else writes a Signup.
+list_codes). Nothing else writes a Signup. A person's calendar link (CalendarFeed, B-9) is
+written by exams.calendar.renew_feed.
 """
 
+import secrets
 import uuid
 
 from django.db import models
@@ -162,3 +164,22 @@ class CodeListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} listed codes of {self.session_id}"
+
+
+def new_feed_token() -> str:
+    """256 random bits, URL-safe: the only credential a calendar app has."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret link to the iCalendar feed of their signed-up sessions (B-9). Calendar
+    apps fetch it without a login, so the token is the credential; it covers every university
+    the person is signed up at, so it is not institution-scoped. Renewing replaces the token and
+    the old link stops working. Service: exams.calendar.renew_feed."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.person_id}"

@@ -2,6 +2,7 @@
 S-HOME-2), with a fixed number of SQL queries whatever the number of sessions."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -69,6 +70,20 @@ def exam_cards(
             signup_closes__gte=today,
         ).order_by("starts_at")
     return [_card(session, settings, today) for session in sessions]
+
+
+def exam_card(
+    person: Person,
+    settings: InstitutionSettings,
+    public_id: uuid.UUID,
+    now: datetime.datetime | None = None,
+) -> SessionCard | None:
+    """One card, if the session is one of the person's (a course they take, or a place they
+    hold); None otherwise, so that the page answers 404."""
+    session = _sessions_for(person).filter(public_id=public_id).first()
+    if session is None:
+        return None
+    return _card(session, settings, timezone.localdate(now or timezone.now()))
 
 
 def _card(session: ActivitySession, settings: InstitutionSettings, today) -> SessionCard:

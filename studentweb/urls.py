@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import choices, education, views
+from studentweb import choices, education, exams, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,4 +37,10 @@ urlpatterns = [
         choices.remove_application,
         name="remove_application",
     ),
+    path("exams/", exams.exam_sessions, name="exam_sessions"),
+    path("exams/calendar/", exams.exam_calendar_link, name="exam_calendar_link"),
+    path("exams/calendar/<str:token>.ics", exams.exam_calendar_feed, name="exam_calendar_feed"),
+    path("exams/<uuid:public_id>/", exams.exam_session, name="exam_session"),
+    path("exams/<uuid:public_id>/sign-up/", exams.exam_sign_up, name="exam_sign_up"),
+    path("exams/<uuid:public_id>/cancel/", exams.exam_cancel, name="exam_cancel"),
 ]

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from exams.models import ActivitySession, Signup
+from exams.models import ActivitySession, CalendarFeed, Signup
 
 
 def _at(days: int, hour: int = 8) -> datetime.datetime:
@@ -42,4 +42,13 @@ class SignupFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(ActivitySessionFactory)
     institution = factory.SelfAttribute("session.institution")
+    person = factory.SubFactory("tests.factories.people.PersonFactory")
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """A person's secret calendar link (B-9)."""
+
+    class Meta:
+        model = CalendarFeed
+
     person = factory.SubFactory("tests.factories.people.PersonFactory")
