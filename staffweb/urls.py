@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffweb import students, views
+from staffweb import exams, students, views
 
 urlpatterns = [
     path("", views.staff_home, name="staff_home"),
@@ -18,4 +18,20 @@ urlpatterns = [
         students.record_leave,
         name="staff_student_leave",
     ),
+    path("exams/", exams.session_list, name="staff_exams"),
+    path("exams/new/", exams.session_create, name="staff_exam_new"),
+    path("exams/<uuid:session_id>/", exams.session_detail, name="staff_exam"),
+    path("exams/<uuid:session_id>/edit/", exams.session_edit, name="staff_exam_edit"),
+    path(
+        "exams/<uuid:session_id>/participants/",
+        exams.participant_add,
+        name="staff_exam_participant_add",
+    ),
+    path(
+        "exams/<uuid:session_id>/participants/<uuid:signup_id>/remove/",
+        exams.participant_remove,
+        name="staff_exam_participant_remove",
+    ),
+    path("exams/<uuid:session_id>/codes/", exams.codes, name="staff_exam_codes"),
+    path("exams/<uuid:session_id>/export/", exams.export, name="staff_exam_export"),
 ]

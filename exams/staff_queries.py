@@ -1,0 +1,205 @@
+"""Reads for the study administrators' session pages (T-ADM-3, T-DEAD-1, T-ANON-1), each with a
+fixed number of SQL queries whatever the number of sessions or participants.
+
+The sessions a person manages are those examining a course instance they manage, or every
+session of the university for a study administrator of the whole university: exams.rules'
+`manages_session` expressed in SQL, so a list shows exactly what the services accept.
+
+B-6: participant rows never carry an anonymisation code, and the code column is not even read
+from the database; only exams.services.list_codes hands out the key, and logs that it did.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from catalog.models import CourseInstance, Module
+from exams.models import ActivitySession, Signup
+from institutions.models import Institution
+from people.models import Person, StaffRoleKind, User
+from registration.rules import managed_course_instances
+
+# How far back the list reaches: long enough to follow up every reporting deadline.
+PAST_SHOWN = datetime.timedelta(days=365)
+
+
+def managed_sessions(user: User, institution: Institution) -> QuerySet[ActivitySession]:
+    whole_university = user.staff_roles.filter(
+        institution=institution,
+        role=StaffRoleKind.STUDY_ADMIN,
+        org_unit__isnull=True,
+        course__isnull=True,
+    )
+    covered = managed_course_instances(user, institution.pk).filter(
+        activity_sessions=OuterRef("pk")
+    )
+    return ActivitySession.objects.filter(institution=institution).filter(
+        Q(Exists(whole_university)) | Q(Exists(covered))
+    )
+
+
+def _with_facts(sessions: QuerySet[ActivitySession]) -> QuerySet[ActivitySession]:
+    """Each session with its courses, its re-take (for the deadline) and the places taken."""
+    return (
+        sessions.select_related("retake")
+        .annotate(taken_places=Count("signups", filter=Q(signups__cancelled_at__isnull=True)))
+        .prefetch_related(
+            Prefetch(
+                "course_instances",
+                queryset=CourseInstance.objects.select_related("course").order_by(
+                    "course__code", "instance_code"
+                ),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: ActivitySession
+    deadline: datetime.date
+    deadline_passed: bool
+
+    @property
+    def places(self) -> str:
+        taken = self.session.taken_places
+        return f"{taken} / {self.session.capacity}" if self.session.capacity else str(taken)
+
+
+@dataclass(frozen=True)
+class SessionList:
+    upcoming: list[SessionRow]
+    past: list[SessionRow]
+
+
+def _row(session: ActivitySession, today: datetime.date) -> SessionRow:
+    deadline = session.reporting_deadline
+    return SessionRow(session=session, deadline=deadline, deadline_passed=deadline < today)
+
+
+def session_list(
+    user: User, institution: Institution, now: datetime.datetime | None = None
+) -> SessionList:
+    """Sessions not yet over, soonest first; then those of the last twelve months, latest
+    first. One read, split in two."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sessions = _with_facts(managed_sessions(user, institution)).filter(
+        ends_at__gte=now - PAST_SHOWN
+    )
+    rows = [_row(session, today) for session in sessions.order_by("starts_at", "id")]
+    return SessionList(
+        upcoming=[r for r in rows if r.session.ends_at >= now],
+        past=[r for r in rows if r.session.ends_at < now][::-1],
+    )
+
+
+def managed_session(
+    user: User, institution: Institution, public_id: uuid.UUID
+) -> ActivitySession | None:
+    """One session the user manages, with its facts and modules; None (a 404) otherwise."""
+    return (
+        _with_facts(managed_sessions(user, institution))
+        .prefetch_related(
+            Prefetch("modules", queryset=Module.objects.select_related("course")),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """A participant as staff pages and exports show them: never with a code (B-6)."""
+
+    public_id: uuid.UUID
+    person: Person
+    signed_up_at: datetime.datetime
+    added_by: str  # the staff member's name; empty when the student signed up themselves
+
+
+def _staff_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def participants(session: ActivitySession) -> list[ParticipantRow]:
+    """The session's active participants, by name. One query."""
+    signups = (
+        Signup.objects.filter(session=session, cancelled_at__isnull=True)
+        .select_related("person", "added_by")
+        .defer("anonymisation_code")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+    return [
+        ParticipantRow(
+            public_id=signup.public_id,
+            person=signup.person,
+            signed_up_at=signup.signed_up_at,
+            added_by=_staff_name(signup.added_by),
+        )
+        for signup in signups
+    ]
+
+
+def participant(session: ActivitySession, public_id: uuid.UUID) -> Signup | None:
+    """An active participant of the session, for removal; None otherwise."""
+    return (
+        Signup.objects.filter(session=session, public_id=public_id, cancelled_at__isnull=True)
+        .select_related("person")
+        .defer("anonymisation_code")
+        .first()
+    )
+
+
+# --- Choices for the session form ----------------------------------------------------------------
+
+
+def course_instance_choices(
+    user: User,
+    institution: Institution,
+    today: datetime.date,
+    session: ActivitySession | None = None,
+) -> QuerySet[CourseInstance]:
+    """Course instances the user manages that have not ended, and those already on the
+    session being edited."""
+    offered = Q(pk__in=managed_course_instances(user, institution.pk).filter(end_date__gte=today))
+    if session is not None:
+        offered |= Q(pk__in=session.course_instances.values("pk"))
+    return (
+        CourseInstance.objects.filter(institution=institution)
+        .filter(offered)
+        .select_related("course")
+        .order_by("course__code", "start_date", "instance_code")
+    )
+
+
+def module_choices(instances: QuerySet[CourseInstance]) -> QuerySet[Module]:
+    """The modules of the courses of those instances."""
+    return (
+        Module.objects.filter(course_id__in=instances.values("course_id"))
+        .select_related("course")
+        .order_by("course__code", "position", "code")
+    )
+
+
+def retake_choices(
+    user: User,
+    institution: Institution,
+    today: datetime.date,
+    session: ActivitySession | None = None,
+) -> QuerySet[ActivitySession]:
+    """Sessions the user manages from today on, which could be a re-take, and the session's
+    current re-take; never the session itself."""
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    offered = Q(starts_at__gte=start)
+    choices = managed_sessions(user, institution)
+    if session is not None:
+        if session.retake_id is not None:
+            offered |= Q(pk=session.retake_id)
+        choices = choices.exclude(pk=session.pk)
+    return choices.filter(offered).order_by("starts_at", "id")
