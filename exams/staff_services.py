@@ -223,6 +223,8 @@ def _check_retake(actor, institution: Institution, data: SessionData, session, r
     retake = data.retake
     if retake is None:
         return
+    # Two sessions taking the same re-take at once: the second waits here, then sees the first.
+    ActivitySession.objects.select_for_update().filter(pk=retake.pk).first()
     if session is not None and retake.pk == session.pk:
         refuse("retake", _("A session cannot be its own re-take."))
         return
