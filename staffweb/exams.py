@@ -9,8 +9,6 @@ not manage) is a 404. Identity numbers travel only in POST bodies, never in URLs
 
 import re
 import uuid
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,24 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
-from exams.rules import manages_sessions_at
-from people.access import staff_required
 from registration.staff_queries import find_student
+from staffweb.access import study_admin_required
 from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
-
-
-def sessions_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A study administrator at the current university; other staff 403 (students are refused
-    by staff_required)."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not manages_sessions_at(request.user, request.institution.pk):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _session_or_404(request: HttpRequest, session_id: uuid.UUID) -> ActivitySession:
@@ -52,7 +35,7 @@ def _session_or_404(request: HttpRequest, session_id: uuid.UUID) -> ActivitySess
 
 
 @require_GET
-@sessions_admin_required
+@study_admin_required
 def session_list(request: HttpRequest) -> HttpResponse:
     listing = staff_queries.session_list(request.user, request.institution)
     return render(request, "staffweb/exams/list.html", {"listing": listing})
@@ -92,7 +75,7 @@ def _save(request: HttpRequest, form: SessionForm, session: ActivitySession | No
 
 
 @require_http_methods(["GET", "POST"])
-@sessions_admin_required
+@study_admin_required
 def session_create(request: HttpRequest) -> HttpResponse:
     form = _session_form(request, None)
     if request.method == "POST":
@@ -106,7 +89,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@sessions_admin_required
+@study_admin_required
 def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     form = _session_form(request, session)
@@ -119,7 +102,7 @@ def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-@sessions_admin_required
+@study_admin_required
 def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     deadline = session.reporting_deadline
@@ -144,7 +127,7 @@ def _back_to(session: ActivitySession, anchor: str = "participants") -> HttpResp
 
 
 @require_POST
-@sessions_admin_required
+@study_admin_required
 def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     form = ParticipantForm(request.POST)
@@ -175,7 +158,7 @@ def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-@sessions_admin_required
+@study_admin_required
 def participant_remove(
     request: HttpRequest, session_id: uuid.UUID, signup_id: uuid.UUID
 ) -> HttpResponse:
@@ -202,7 +185,7 @@ def participant_remove(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@sessions_admin_required
+@study_admin_required
 def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """T-ANON-1: the code key of an anonymous exam, after the reason is given and logged. The key
     is on this POST's response only (no redirect, no link, not cached): nothing else shows it."""
@@ -227,7 +210,7 @@ def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @never_cache
 @require_GET
-@sessions_admin_required
+@study_admin_required
 def export(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The participant list as CSV or xlsx (?format=csv|xlsx), without codes (B-6)."""
     session = _session_or_404(request, session_id)

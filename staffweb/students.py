@@ -8,8 +8,6 @@ Only study administrators of the current university reach these pages (registrat
 """
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,25 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from people.access import staff_required
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
-from registration.rules import manages_students_at
+from staffweb.access import study_admin_required
 from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
-
-
-def study_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A staff member who is a study administrator at the current university; other staff 403."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not manages_students_at(request.user, request.institution.pk):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
