@@ -17,8 +17,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page
 
-from catalog.grading import NATIONAL_SCALES
-from catalog.models import CourseInstance, Grade, GradingScale, ProgrammeKind
+from catalog.models import CourseInstance, ProgrammeKind
 from institutions.models import Institution, InstitutionSettings
 from people.models import Person, StaffRoleKind, User
 from registration.models import (
@@ -54,6 +53,7 @@ from tests.factories import (
     participation_with_periods,
     valid_identity_number,
 )
+from tests.factories.catalog import restore_national_scales
 
 S = ParticipationState
 
@@ -70,25 +70,6 @@ def in_language(locale: str, make):
     must show in either language, whatever the Swedish wording is."""
     with translation.override(locale[:2]):
         return str(make())
-
-
-def restore_national_scales() -> None:
-    """What catalog/0003_national_grading_scales creates, after a flush has emptied it."""
-    for code, name_sv, name_en, grades in NATIONAL_SCALES:
-        scale, _created = GradingScale.objects.get_or_create(
-            code=code, defaults={"name_sv": name_sv, "name_en": name_en}
-        )
-        for rank, (grade, grade_sv, grade_en, passing) in enumerate(grades, start=1):
-            Grade.objects.get_or_create(
-                scale=scale,
-                code=grade,
-                defaults={
-                    "name_sv": grade_sv,
-                    "name_en": grade_en,
-                    "passing": passing,
-                    "rank": rank,
-                },
-            )
 
 
 @dataclass(frozen=True)

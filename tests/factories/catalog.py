@@ -3,10 +3,12 @@ from decimal import Decimal
 
 import factory
 
+from catalog.grading import NATIONAL_SCALES, SCALE_UG
 from catalog.models import (
     Course,
     CourseInstance,
     CourseInstancePeriod,
+    Grade,
     GradingScale,
     Module,
     Programme,
@@ -15,9 +17,33 @@ from catalog.models import (
 )
 
 
-def scale(code: str = "UG") -> GradingScale:
-    """The national scales come from a data migration; tests use them as they are."""
-    return GradingScale.objects.get(code=code)
+def scale(code: str = SCALE_UG) -> GradingScale:
+    """The national scales come from a data migration; a transactional test's flush empties the
+    table for the tests after it, so they are put back when missing."""
+    found = GradingScale.objects.filter(code=code).first()
+    if found is None:
+        restore_national_scales()
+        found = GradingScale.objects.get(code=code)
+    return found
+
+
+def restore_national_scales() -> None:
+    """What catalog/0003_national_grading_scales creates."""
+    for code, name_sv, name_en, grades in NATIONAL_SCALES:
+        scale_row, _created = GradingScale.objects.get_or_create(
+            code=code, defaults={"name_sv": name_sv, "name_en": name_en}
+        )
+        for rank, (grade, grade_sv, grade_en, passing) in enumerate(grades, start=1):
+            Grade.objects.get_or_create(
+                scale=scale_row,
+                code=grade,
+                defaults={
+                    "name_sv": grade_sv,
+                    "name_en": grade_en,
+                    "passing": passing,
+                    "rank": rank,
+                },
+            )
 
 
 class StudyPeriodFactory(factory.django.DjangoModelFactory):
