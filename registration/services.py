@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CourseInstance, CourseInstancePeriod
 from exams.models import ActivitySession
 from institutions.models import InstitutionSettings
+from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
 from registration import eligibility, workflow
 from registration.models import (
@@ -337,7 +338,8 @@ def _check_partial_scope(
     if credits is not None and not Decimal(0) < credits <= course_credits:
         raise RegistrationError(
             _("Choose a part of the course between 0 and %(credits)s credits.")
-            % {"credits": course_credits}
+            # The number as the language writes it (7,5 in Swedish); the unit is in the text.
+            % {"credits": format_credits(course_credits).split(" ")[0]}
         )
     if period is not None and period.course_instance_id != target.pk:
         raise RegistrationError(_("That study period does not belong to the new course instance."))
