@@ -6,6 +6,7 @@ ends in a redirect with a message; with htmx the removal dialog opens and closes
 """
 
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -89,6 +90,37 @@ def choice_period(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _confirm_then_remove(
+    request: HttpRequest,
+    *,
+    context: dict,
+    confirm_template: str,
+    page_partial: str,
+    remove: Callable[[], None],
+    done: str,
+    fresh_context: Callable[[str], dict],
+    back: HttpResponse,
+) -> HttpResponse:
+    """The removal pattern of choices and applications: GET shows the confirmation (a page, or
+    with htmx the dialog in place); POST removes through the service, then shows the result in
+    place with htmx, or redirects with a message without JavaScript."""
+    if request.method != "POST":
+        return render(
+            request, confirm_template + ("#remove-dialog" if request.htmx else ""), context
+        )
+    try:
+        remove()
+    except RegistrationError as error:
+        if request.htmx:
+            return render(request, page_partial, {**context, "refusal": str(error)})
+        messages.error(request, str(error))
+    else:
+        if request.htmx:
+            return render(request, page_partial, fresh_context(done))
+        messages.success(request, done)
+    return back
+
+
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 @student_required
@@ -99,24 +131,16 @@ def remove_choice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     choice = context["page"].choice
     if choice is None:
         raise Http404
-    partial = "#remove-dialog" if request.htmx else ""
-    if request.method != "POST":
-        return render(request, REMOVE_CHOICE_TEMPLATE + partial, context)
-    try:
-        services.remove_choice(request.user, choice=choice)
-    except RegistrationError as error:
-        if request.htmx:
-            context["refusal"] = str(error)
-            return render(request, PERIOD_TEMPLATE + "#choice", context)
-        messages.error(request, str(error))
-    else:
-        if request.htmx:
-            context = _choice_context(
-                request, period, notice=_("Your study choice has been removed.")
-            )
-            return render(request, PERIOD_TEMPLATE + "#choice", context)
-        messages.success(request, _("Your study choice has been removed."))
-    return redirect("choice_period", public_id=period.public_id)
+    return _confirm_then_remove(
+        request,
+        context=context,
+        confirm_template=REMOVE_CHOICE_TEMPLATE,
+        page_partial=PERIOD_TEMPLATE + "#choice",
+        remove=lambda: services.remove_choice(request.user, choice=choice),
+        done=_("Your study choice has been removed."),
+        fresh_context=lambda notice: _choice_context(request, period, notice=notice),
+        back=redirect("choice_period", public_id=period.public_id),
+    )
 
 
 def _offer_or_404(request: HttpRequest, public_id: uuid.UUID):
@@ -161,19 +185,15 @@ def remove_application(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     application = context["page"].application
     if application is None:
         raise Http404
-    partial = "#remove-dialog" if request.htmx else ""
-    if request.method != "POST":
-        return render(request, REMOVE_APPLICATION_TEMPLATE + partial, context)
-    try:
-        registration_services.remove_application(request.user, application=application)
-    except RegistrationError as error:
-        if request.htmx:
-            context["refusal"] = str(error)
-            return render(request, OFFER_TEMPLATE + "#application", context)
-        messages.error(request, str(error))
-    else:
-        if request.htmx:
-            context = _offer_context(request, offer, notice=_("Your application has been removed."))
-            return render(request, OFFER_TEMPLATE + "#application", context)
-        messages.success(request, _("Your application has been removed."))
-    return redirect("application_offer", public_id=offer.public_id)
+    return _confirm_then_remove(
+        request,
+        context=context,
+        confirm_template=REMOVE_APPLICATION_TEMPLATE,
+        page_partial=OFFER_TEMPLATE + "#application",
+        remove=lambda: registration_services.remove_application(
+            request.user, application=application
+        ),
+        done=_("Your application has been removed."),
+        fresh_context=lambda notice: _offer_context(request, offer, notice=notice),
+        back=redirect("application_offer", public_id=offer.public_id),
+    )
