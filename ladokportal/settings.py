@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "registration",
     "studychoices",
     "exams",
+    "results",
     "notifications",
     "studentweb",
     "staffweb",

@@ -1,5 +1,6 @@
 """Rendering and sending one notification, in the recipient's language."""
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -18,9 +19,17 @@ def deliver(notification_id: int) -> bool:
         )
         if not claimed:
             return False
-        notification = Notification.objects.select_related("person").get(pk=notification_id)
-        with translation.override(notification.person.language):
-            context = {"person": notification.person, **notification.context}
+        notification = Notification.objects.select_related("person", "user__person").get(
+            pk=notification_id
+        )
+        with translation.override(notification.language):
+            context = {
+                "person": notification.person,
+                "user": notification.user,
+                "language": notification.language,
+                "site_url": settings.SITE_URL.rstrip("/"),
+                **notification.context,
+            }
             subject = render_to_string(
                 f"notifications/{notification.kind}_subject.txt", context
             ).strip()

@@ -13,3 +13,15 @@ from notifications import delivery
 )
 def deliver_notification(*, notification_id: int) -> None:
     delivery.deliver(notification_id)
+
+
+@shared_task(
+    name="notifications.deliver_many",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def deliver_notifications(*, notification_ids: list[int]) -> None:
+    """Each is claimed on its own, so a retry after a failure sends only what was not sent."""
+    for notification_id in notification_ids:
+        delivery.deliver(notification_id)
