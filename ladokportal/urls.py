@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("language/", login_not_required(student_views.switch_language), name="set_language"),
     path("staff/", include("staffweb.urls")),
+    path("api/v1/", include("results.api_urls")),
     path("", include("studentweb.urls")),
 ]
 if settings.ADMIN_ENABLED:
