@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -102,6 +103,14 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    @property
+    def display_name(self) -> str:
+        """The person's name where the account has a Person, else the account's own name, else
+        the username (staff-only accounts may have neither)."""
+        if self.person is not None:
+            return self.person.full_name
+        return self.get_full_name() or self.username
+
 
 class StaffRoleKind(models.TextChoices):
     REPORTER = "reporter", pgettext_lazy("staff role", "Reporter")
@@ -152,3 +161,47 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.institution_id}"
+
+    @property
+    def administers_rights(self) -> bool:
+        """Whether this row lets its holder grant and revoke rights at its university: a system
+        administrator's role for the whole university (people.rules.administers_rights_at)."""
+        return (
+            self.role == StaffRoleKind.SYSTEM_ADMIN
+            and self.org_unit_id is None
+            and self.course_id is None
+        )
+
+
+class StaffRoleEventKind(models.TextChoices):
+    GRANTED = "granted", pgettext_lazy("staff role event", "Granted")
+    REVOKED = "revoked", pgettext_lazy("staff role event", "Revoked")
+
+
+class StaffRoleEvent(models.Model):
+    """One grant or revocation of a StaffRole (T-ROLE-1), kept after the role itself is deleted:
+    who changed whose right, at which university, for which scope, and when. The record of who
+    could report and certify on a given day. Written only by people.services.grant_role and
+    revoke_role; never changed or deleted (every foreign key protects it)."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=StaffRoleEventKind.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=StaffRoleKind.choices)
+    org_unit = models.ForeignKey(
+        "institutions.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    course = models.ForeignKey(
+        "catalog.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["institution", "-at"], name="staffroleevent_inst_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.role} to {self.user_id} by {self.actor_id} at {self.at}"

@@ -2,13 +2,24 @@
 one transaction and schedules side effects after commit."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from catalog.models import Course
+from institutions.models import Institution, OrgUnit
 from notifications.models import NotificationKind
 from notifications.services import notify
 from people import identity
-from people.models import Person, User
+from people.models import (
+    Person,
+    StaffRole,
+    StaffRoleEvent,
+    StaffRoleEventKind,
+    StaffRoleKind,
+    User,
+)
+from people.rules import ADMINISTERS_RIGHTS
 
 
 class ContactDetailsError(Exception):
@@ -81,3 +92,119 @@ def user_for_person(person: Person) -> User:
             defaults={"username": f"p-{person.public_id.hex[:16]}", "email": person.email},
         )
     return user
+
+
+# --- Staff rights (T-ROLE-1) -----------------------------------------------------------------
+
+
+class RoleError(Exception):
+    """A grant or revocation of a staff right that cannot be made; the message is fit to show."""
+
+
+def _lock_administrators(actor: User, institution_id: int) -> None:
+    """Lock the rows of every rights administrator of the university, in one order, and refuse
+    an actor who holds none. Grants and revocations at one university so run one after the
+    other: two administrators revoking each other at the same moment cannot leave nobody."""
+    holders = (
+        StaffRole.objects.select_for_update()
+        .filter(ADMINISTERS_RIGHTS, institution_id=institution_id)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    if actor.pk is None or actor.pk not in list(holders):
+        raise PermissionError("Only a university's system administrators grant and revoke rights.")
+
+
+def _scope_refusal(
+    *, role: str, institution_id: int, org_unit: OrgUnit | None, course: Course | None
+) -> str | None:
+    """Why a right cannot have this role and scope at this university, or None."""
+    if role not in StaffRoleKind.values:
+        return _("Choose one of the roles.")
+    if org_unit is not None and course is not None:
+        return _("Narrow a right to an org unit or to a course, not both.")
+    if org_unit is not None and org_unit.institution_id != institution_id:
+        return _("That org unit belongs to another university.")
+    if course is not None and course.institution_id != institution_id:
+        return _("That course belongs to another university.")
+    if role == StaffRoleKind.SYSTEM_ADMIN and (org_unit is not None or course is not None):
+        # A narrowed system administrator's row would administer nothing (people.rules).
+        return _(
+            "A system administrator's right covers the whole university: choose neither an "
+            "org unit nor a course."
+        )
+    return None
+
+
+def _record(kind: StaffRoleEventKind, row: StaffRole, actor: User) -> None:
+    StaffRoleEvent.objects.create(
+        institution_id=row.institution_id,
+        kind=kind,
+        user_id=row.user_id,
+        role=row.role,
+        org_unit_id=row.org_unit_id,
+        course_id=row.course_id,
+        actor=actor,
+    )
+
+
+def grant_role(
+    actor: User,
+    *,
+    user: User,
+    role: str,
+    institution: Institution,
+    org_unit: OrgUnit | None = None,
+    course: Course | None = None,
+) -> StaffRole:
+    """Give `user` a right at the university, for the whole of it or narrowed to one org unit or
+    one course, and record who granted it. A right the user already holds is refused."""
+    with transaction.atomic():
+        _lock_administrators(actor, institution.pk)
+        refusal = _scope_refusal(
+            role=role, institution_id=institution.pk, org_unit=org_unit, course=course
+        )
+        if refusal:
+            raise RoleError(refusal)
+        try:
+            # The unique constraints decide, not a look beforehand that a parallel grant could
+            # overtake; the savepoint keeps the outer transaction usable after the refusal.
+            with transaction.atomic():
+                row = StaffRole.objects.create(
+                    user=user,
+                    institution=institution,
+                    role=role,
+                    org_unit=org_unit,
+                    course=course,
+                    granted_by=actor,
+                )
+        except IntegrityError:
+            raise RoleError(
+                _("%(name)s already holds this right.") % {"name": user.display_name}
+            ) from None
+        _record(StaffRoleEventKind.GRANTED, row, actor)
+    return row
+
+
+def revocation_refusal(actor: User, role_row: StaffRole) -> str | None:
+    """Why the actor may not revoke this row, or None; the confirmation page asks the same."""
+    if role_row.user_id == actor.pk and role_row.administers_rights:
+        # Lock-out: without this row the actor could not even undo the mistake.
+        return _(
+            "You cannot revoke your own system administrator's right. Ask another system "
+            "administrator of the university."
+        )
+    return None
+
+
+def revoke_role(actor: User, *, role_row: StaffRole) -> None:
+    """Take a right away; the grant and the revocation stay in StaffRoleEvent."""
+    with transaction.atomic():
+        _lock_administrators(actor, role_row.institution_id)
+        refusal = revocation_refusal(actor, role_row)
+        if refusal:
+            raise RoleError(refusal)
+        deleted, _counts = StaffRole.objects.filter(pk=role_row.pk).delete()
+        if not deleted:
+            raise RoleError(_("This right has already been revoked."))
+        _record(StaffRoleEventKind.REVOKED, role_row, actor)

@@ -1,0 +1,22 @@
+"""Who grants and revokes staff rights (T-ROLE-1): the system administrators of a university with
+a role for the whole university. A system administrator's role narrowed to an org unit or a
+course gives no such right (StaffRole.administers_rights says the same of one row)."""
+
+import rules
+from django.db.models import Q
+
+from people.models import StaffRoleKind, User
+
+# The rows that make their holder a rights administrator at their university.
+ADMINISTERS_RIGHTS = Q(role=StaffRoleKind.SYSTEM_ADMIN, org_unit__isnull=True, course__isnull=True)
+
+
+@rules.predicate
+def administers_rights_at(user: User, institution_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.staff_roles.filter(ADMINISTERS_RIGHTS, institution_id=institution_id).exists()
+    )
+
+
+rules.add_perm("people.administer_rights", administers_rights_at)
