@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from staffweb import exams, students, views
 
@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("exams/<uuid:session_id>/codes/", exams.codes, name="staff_exam_codes"),
     path("exams/<uuid:session_id>/export/", exams.export, name="staff_exam_export"),
+    path("rights/", include("staffweb.rights_urls")),
 ]
