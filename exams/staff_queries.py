@@ -62,6 +62,12 @@ class SessionRow:
     session: ActivitySession
     deadline: datetime.date
     deadline_passed: bool
+    # Participants still without a certified result (T-DEAD-1 "what is overdue").
+    missing: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline_passed and self.missing > 0
 
     @property
     def places(self) -> str:
@@ -75,9 +81,15 @@ class SessionList:
     past: list[SessionRow]
 
 
-def _row(session: ActivitySession, today: datetime.date) -> SessionRow:
+def _row(session: ActivitySession, today: datetime.date, counts: dict) -> SessionRow:
     deadline = session.reporting_deadline
-    return SessionRow(session=session, deadline=deadline, deadline_passed=deadline < today)
+    participants, certified = counts.get(session.pk, (0, 0))
+    return SessionRow(
+        session=session,
+        deadline=deadline,
+        deadline_passed=deadline < today,
+        missing=participants - certified if timezone.localdate(session.starts_at) <= today else 0,
+    )
 
 
 def session_list(
@@ -90,11 +102,22 @@ def session_list(
     sessions = _with_facts(managed_sessions(user, institution)).filter(
         ends_at__gte=now - PAST_SHOWN
     )
-    rows = [_row(session, today) for session in sessions.order_by("starts_at", "id")]
+    from results.deadlines import certified_counts
+
+    sessions = list(sessions.order_by("starts_at", "id"))
+    counts = certified_counts([s.pk for s in sessions])
+    rows = [_row(session, today, counts) for session in sessions]
     return SessionList(
         upcoming=[r for r in rows if r.session.ends_at >= now],
         past=[r for r in rows if r.session.ends_at < now][::-1],
     )
+
+
+def session_row(session: ActivitySession) -> SessionRow:
+    """One session's deadline and missing results (one query)."""
+    from results.deadlines import certified_counts
+
+    return _row(session, timezone.localdate(), certified_counts([session.pk]))
 
 
 def managed_session(

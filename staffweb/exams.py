@@ -105,15 +105,16 @@ def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 @study_admin_required
 def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
-    deadline = session.reporting_deadline
+    row = staff_queries.session_row(session)
     return render(
         request,
         "staffweb/exams/detail.html",
         {
             "session": session,
             "participants": staff_queries.participants(session),
-            "deadline": deadline,
-            "deadline_passed": deadline < timezone.localdate(),
+            "deadline": row.deadline,
+            "overdue": row.overdue,
+            "missing": row.missing,
             "participant_form": ParticipantForm(),
             "codes_form": CodeListingForm(),
         },

@@ -18,6 +18,7 @@ from exams import deadlines, queries
 from exams.models import ActivitySession, CodeListing, Signup
 from people.models import Person, StaffRoleKind, User
 from registration.models import ParticipationState
+from results.models import ResultState
 from tests.factories import (
     CourseInstanceFactory,
     CourseParticipationFactory,
@@ -28,6 +29,7 @@ from tests.factories import (
     valid_identity_number,
 )
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
+from tests.factories.results import ResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +195,20 @@ def test_list_shows_the_admins_sessions_with_their_facts(
         course_instances=[instance],
     )
     SignupFactory(session=session)
+    # T-DEAD-1: of the past session's two participants one has a certified result, one not.
+    reported = SignupFactory(session=past)
+    SignupFactory(session=past)
+    module = ModuleFactory(course=instance.course)
+    past.modules.add(module)
+    ResultFactory(
+        course_instance=instance,
+        module=module,
+        person=reported.person,
+        examination_date=timezone.localdate(past.starts_at),
+        state=ResultState.CERTIFIED,
+        certified_at=timezone.now(),
+        certified_by=admin,
+    )
     response = client_for(admin).get(LIST)
     html = response.text
     due = {
@@ -223,9 +239,9 @@ def test_list_shows_the_admins_sessions_with_their_facts(
             "OLD1 Last term's exam",
             f"{days(-100)} 08:00–13:00",
             "MATA21 20001",
-            "0",
+            "2",
             "No",
-            f"Results due {due['OLD1']} deadline passed",
+            f"Results due {due['OLD1']} overdue: 1 result missing",
         )
     ]
 
@@ -727,7 +743,7 @@ def test_list_query_count_does_not_grow(
         )
         SignupFactory(session=s)
     client = client_for(admin)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
     assert len(response.context["listing"].upcoming) == 2 * count
 
@@ -744,6 +760,6 @@ def test_detail_query_count_does_not_grow(
         )
         ModuleFactory(course=instance.course).activity_sessions.add(session)
     client = client_for(admin)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(detail(session))
     assert len(rows(response.text, "participants")) == count
