@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +26,8 @@ from registration.models import (
     ProgrammeParticipation,
     Registration,
 )
+from results import student_queries as result_queries
+from results.models import Result
 
 S = ParticipationState
 
@@ -435,24 +436,29 @@ class MyEducation:
     completed_credits: Decimal
     credited_credits: Decimal
     show: str
+    # Under the Credited filter: every credit transfer, one row per credited target (S-EDU-2).
+    credited: list[Result] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not self.programmes and not self.courses
 
 
-def _state_filter(show: str) -> Q | None:
+def _completed_filter(show: str) -> Q | None:
+    """S-EDU-2: Completed means a certified final grade (slutbetyg) on the course instance,
+    read from the results themselves, so a course grade later removed no longer counts."""
     if show == EducationFilter.COMPLETED:
-        return Q(state=S.COMPLETED)
+        return Q(completed=True)
     if show == EducationFilter.NOT_COMPLETED:
-        return ~Q(state=S.COMPLETED)
+        return Q(completed=False)
     return None
 
 
 def my_education(person: Person, today: datetime.date, show: str) -> MyEducation:
     """Programmes with their courses, stand-alone courses, and the credit summary computed in
-    the database. Three queries whatever the student's history. Credit transfer does not exist
-    yet (a later issue): the Credited filter is empty and the credited sum is zero."""
+    the database from certified results (results.student_queries.credit_summary). Three
+    queries whatever the student's history; under the Credited filter one more lists the
+    credit transfers (certified results of source "credit") instead of the courses."""
     programmes = list(
         ProgrammeParticipation.objects.filter(shown_programme_filter(today), person=person)
         .select_related("programme_instance__programme")
@@ -460,10 +466,11 @@ def my_education(person: Person, today: datetime.date, show: str) -> MyEducation
     )
     courses: list[CourseParticipation] = []
     if show != EducationFilter.CREDITED:
-        state = _state_filter(show)
+        completed = _completed_filter(show)
         courses = list(
             CourseParticipation.objects.filter(shown_course_filter(today), person=person)
-            .filter(state or Q())
+            .annotate(completed=result_queries.final_grade_exists())
+            .filter(completed or Q())
             .select_related("course_instance__course")
             .order_by("course_instance__start_date", "course_instance__course__code", "pk")
         )
@@ -472,12 +479,15 @@ def my_education(person: Person, today: datetime.date, show: str) -> MyEducation
     for row in _rows_without_periods(courses, today):
         group = groups.get(row.participation.programme_participation_id)
         (group.courses if group else alone).append(row)
+    credits = result_queries.credit_summary(person)
+    credited = result_queries.credited_results(person) if show == EducationFilter.CREDITED else []
     return MyEducation(
         programmes=[g for g in groups.values() if _keep_group(g, show)],
         courses=alone,
-        completed_credits=_completed_credits(person),
-        credited_credits=Decimal(0),
+        completed_credits=credits.completed,
+        credited_credits=credits.credited,
         show=show,
+        credited=credited,
     )
 
 
@@ -496,18 +506,3 @@ def _keep_group(group: ProgrammeGroup, show: str) -> bool:
     completed = group.participation.state == S.COMPLETED
     own_match = completed if show == EducationFilter.COMPLETED else not completed
     return own_match or bool(group.courses)
-
-
-def _completed_credits(person: Person) -> Decimal:
-    """S-EDU-2: the credits of every completed course (the part re-registered on, after a
-    partial change of instance), summed by the database."""
-    total = CourseParticipation.objects.filter(person=person, state=S.COMPLETED).aggregate(
-        total=Sum(
-            Coalesce(
-                "scope_credits",
-                "course_instance__course__credits",
-                output_field=DecimalField(max_digits=7, decimal_places=1),
-            )
-        )
-    )["total"]
-    return total or Decimal(0)

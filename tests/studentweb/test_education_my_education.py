@@ -151,8 +151,29 @@ def test_programme_with_dropout_stays_and_withdrawn_one_goes(
     )
 
 
+def certified(participation, *, module=None, code="G") -> None:
+    """A certified result as the certify service leaves it (the service itself is tested in
+    tests/results; here only what My education reads of it matters)."""
+    from django.utils import timezone
+
+    from results.models import ResultState
+    from tests.factories.results import ResultFactory, grade
+
+    ResultFactory(
+        person=participation.person,
+        course_instance=participation.course_instance,
+        module=module,
+        grade=grade(code),
+        state=ResultState.CERTIFIED,
+        certified_by=UserFactory(),
+        certified_at=timezone.now(),
+    )
+
+
 def test_filters_completed_not_completed_credited_and_all(me, institution, client_for):
+    """S-EDU-2: Completed is the courses with a certified final grade."""
     done = course(me, institution, state=S.COMPLETED, start=-200)
+    certified(done)
     going = course(me, institution, state=S.REGISTERED, start=-10)
     client = client_for(me)
 
@@ -198,10 +219,15 @@ def test_filter_form_works_without_javascript(me, institution, client_for):
 
 
 def test_summary_sums_completed_credits_in_the_database(me, institution, client_for):
-    course(me, institution, state=S.COMPLETED, start=-400)
-    course(me, institution, state=S.COMPLETED, start=-200, scope_credits=Decimal("3.0"))
-    course(me, institution, state=S.REGISTERED, start=-10)
-    course(me, institution, state=S.DROPPED, start=-100)
+    """From certified results (results.student_queries.credit_summary): a course with a final
+    grade counts its credits, one in progress its passed modules, a failed module nothing."""
+    from tests.factories import ModuleFactory
+
+    certified(course(me, institution, state=S.COMPLETED, start=-400))
+    going = course(me, institution, state=S.REGISTERED, start=-10)
+    certified(going, module=ModuleFactory(course=going.course_instance.course, credits=3))
+    dropped = course(me, institution, state=S.DROPPED, start=-100)
+    certified(dropped, module=ModuleFactory(course=dropped.course_instance.course), code="U")
 
     response = client_for(me).get("/education/", {"show": "not_completed"})
 
