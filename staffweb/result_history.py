@@ -1,0 +1,178 @@
+"""A result's timeline and its removal (T-CERT-2, B-3, T-REM-1).
+
+The timeline shows every event of a result - who, when, from which source, grade and date before
+and after, the note - to anyone with a reporting or certifying right on the course. From it a
+reporter or administrator prepares (or withdraws) the removal of a certified result with a
+reason; the course's examiner removes a ready or certified result, or certifies a prepared
+removal, after a confirmation page. The services decide; a refusal (e.g. a certified course grade
+rests on the module result) is shown with the service's explanation, nothing changed.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from people.access import staff_required
+from results import certify_queries, services
+from results.errors import NotAllowed, ResultError
+from results.models import Result, ResultState
+from staffweb.certifying import certifier_required, rights
+from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
+
+S = ResultState
+REMOVABLE = (S.READY, S.CERTIFIED, S.REMOVAL_PREPARED)
+
+
+def _result(request: HttpRequest, result_id: uuid.UUID) -> Result:
+    """The result if the person may report or certify on its course: another university's is
+    not found (404), a course without the right is 403."""
+    result = certify_queries.result(result_id)
+    if result is None:
+        raise Http404
+    if not rights(request).may_report(result.course_instance.course):
+        raise PermissionDenied
+    return result
+
+
+def _actions(request: HttpRequest, result: Result) -> dict:
+    course = result.course_instance.course
+    may_report = rights(request).may_report(course)
+    may_certify = rights(request).may_certify(course)
+    return {
+        "may_certify": may_certify,
+        "may_prepare": may_report and result.state == S.CERTIFIED,
+        "may_withdraw": may_report and result.state == S.REMOVAL_PREPARED,
+        "may_remove": may_certify and result.state in REMOVABLE,
+    }
+
+
+def _timeline(request: HttpRequest, result: Result, prepare_form=None, status=200):
+    return render(
+        request,
+        "staffweb/results/timeline/timeline.html",
+        {
+            "result": result,
+            "events": certify_queries.timeline(result),
+            "prepare_form": prepare_form or PrepareRemovalForm(initial={"version": result.version}),
+            "version_form": VersionForm(initial={"version": result.version}),
+            **_actions(request, result),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@staff_required
+def timeline(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
+    return _timeline(request, _result(request, result_id))
+
+
+def _back(result: Result) -> HttpResponse:
+    return redirect("staff_result_timeline", result_id=result.public_id)
+
+
+def _versioned(result: Result, form) -> bool:
+    if not form.is_valid():
+        return False
+    result.version = form.cleaned_data["version"]
+    return True
+
+
+@require_POST
+@staff_required
+def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
+    result = _result(request, result_id)
+    form = PrepareRemovalForm(request.POST)
+    if not _actions(request, result)["may_prepare"]:
+        messages.error(request, _("Only a certified result can be prepared for removal."))
+        return _back(result)
+    if not _versioned(result, form):
+        return _timeline(request, result, prepare_form=form, status=400)
+    try:
+        services.prepare_removal(request.user, result=result, reason=form.cleaned_data["reason"])
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ResultError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The removal is prepared. The result stays valid until the examiner removes it."),
+        )
+    return _back(result)
+
+
+@require_POST
+@staff_required
+def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
+    result = _result(request, result_id)
+    form = VersionForm(request.POST)
+    if not _actions(request, result)["may_withdraw"] or not _versioned(result, form):
+        messages.error(request, _("There is no prepared removal to withdraw."))
+        return _back(result)
+    try:
+        services.withdraw_removal(request.user, result=result)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ResultError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The prepared removal is withdrawn."))
+    return _back(result)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
+    """The examiner's decision: GET explains and asks for the reason, POST removes."""
+    result = _result(request, result_id)
+    if not rights(request).may_certify(result.course_instance.course):
+        raise PermissionDenied
+    if result.state not in REMOVABLE:
+        messages.error(request, _("This result cannot be removed."))
+        return _back(result)
+    prepared = result.removal_reason if result.state == S.REMOVAL_PREPARED else ""
+    form = RemoveForm(
+        request.POST or None, prepared_reason=prepared, initial={"version": result.version}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if _versioned(result, form):
+            try:
+                services.remove(request.user, result=result, reason=form.cleaned_data["reason"])
+            except NotAllowed:
+                raise PermissionDenied from None
+            except ResultError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The result is removed. The student no longer sees it; it stays in the "
+                        "history."
+                    ),
+                )
+                return _back(result)
+    return render(
+        request,
+        "staffweb/results/timeline/remove.html",
+        {"result": result, "form": form, "prepared": prepared},
+        status=status,
+    )
+
+
+@require_GET
+@certifier_required
+def removals(request: HttpRequest) -> HttpResponse:
+    """Prepared removals waiting for this examiner (T-REM-1)."""
+    return render(
+        request,
+        "staffweb/results/certify/removals.html",
+        {"rows": certify_queries.prepared_removals(request.user, request.institution)},
+    )
