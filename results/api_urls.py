@@ -1,3 +1,7 @@
 """The integration API's URLs (T-EXT-1), included at /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from results import api
+
+urlpatterns = [path("", api.urls())]
