@@ -28,6 +28,7 @@ from people.access import student_required
 from registration import queries, services
 from registration.models import CourseParticipation
 from registration.queries import CoursePage, EducationFilter, ProgrammePage
+from results import student_queries as result_queries
 
 CSN_REMINDER = gettext_lazy("If this affects your student finance, remember to tell CSN.")
 
@@ -190,9 +191,10 @@ def my_education(request: HttpRequest) -> HttpResponse:
 
 @student_required
 def course_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return render(
-        request, "studentweb/education/course.html", {"page": _course(request, public_id)}
-    )
+    """S-EDU-3: the participation with its actions, and the course's certified results."""
+    page = _course(request, public_id)
+    results = result_queries.course_results(request.user.person, page.row.course, page.modules)
+    return render(request, "studentweb/education/course.html", {"page": page, "results": results})
 
 
 @require_POST
