@@ -35,4 +35,8 @@ urlpatterns = [
     path("exams/<uuid:session_id>/codes/", exams.codes, name="staff_exam_codes"),
     path("exams/<uuid:session_id>/export/", exams.export, name="staff_exam_export"),
     path("rights/", include("staffweb.rights_urls")),
+    path("results/file/", include("staffweb.reporting_file_urls")),
+    path("results/", include("staffweb.reporting_urls")),
+    path("results/certify/", include("staffweb.certifying_urls")),
+    path("integrations/", include("staffweb.integration_urls")),
 ]

@@ -1,0 +1,20 @@
+"""URLs of reporting by file (T-REP-5), included from staffweb/urls.py at /staff/results/file/.
+`module` is a module code of the instance's course, or "course" for the whole-course grade."""
+
+from django.urls import path
+
+from staffweb import reporting_file
+
+urlpatterns = [
+    path("<uuid:instance_id>/<str:module>/", reporting_file.upload, name="staff_results_file"),
+    path(
+        "<uuid:instance_id>/<str:module>/save/",
+        reporting_file.save,
+        name="staff_results_file_save",
+    ),
+    path(
+        "<uuid:instance_id>/<str:module>/template/",
+        reporting_file.template,
+        name="staff_results_file_template",
+    ),
+]
