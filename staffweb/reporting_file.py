@@ -218,17 +218,11 @@ def upload(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpRes
         except fileimport.UnreadableFile as error:
             form.add_error("file", str(error))
         else:
-            token = _keep(request, preview) if preview.ok else None
             return render(
                 request,
                 "staffweb/results/file/preview.html",
-                _context(
-                    instance,
-                    module_obj,
-                    preview=preview,
-                    file_name=sent.name,
-                    save_form=SaveForm(initial={"token": token}) if token else None,
-                ),
+                _context(instance, module_obj, preview=preview, file_name=sent.name)
+                | _next_step(request, preview, sessions),
             )
     return render(
         request,
@@ -242,6 +236,14 @@ def upload(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpRes
             grades=Grade.objects.filter(scale_id=scale_of(instance, module_obj)),
         ),
     )
+
+
+def _next_step(request: HttpRequest, preview: fileimport.Preview, sessions) -> dict:
+    """A good file waits for "Save as drafts"; a rejected one gets the upload form again."""
+    if preview.ok:
+        return {"save_form": SaveForm(initial={"token": _keep(request, preview)})}
+    chosen = preview.session.public_id if preview.session else None
+    return {"form": UploadForm(sessions=sessions, initial={"session": chosen})}
 
 
 @require_POST
