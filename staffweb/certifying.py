@@ -314,7 +314,7 @@ def correct(request: HttpRequest, instance_id: uuid.UUID, result_id: uuid.UUID) 
         messages.error(request, _("Only a result marked as ready can be corrected here."))
         return redirect(_instance_url(instance))
     form = CorrectForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         grades=certify_queries.grades_for(result),
         initial={
             "version": result.version,

@@ -138,7 +138,9 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         return _back(result)
     prepared = result.removal_reason if result.state == S.REMOVAL_PREPARED else ""
     form = RemoveForm(
-        request.POST or None, prepared_reason=prepared, initial={"version": result.version}
+        request.POST if request.method == "POST" else None,
+        prepared_reason=prepared,
+        initial={"version": result.version},
     )
     status = 200
     if request.method == "POST":

@@ -95,7 +95,13 @@ def test_timeline_visible_with_reporting_or_certifying_right(who, institution, c
 def test_timeline_refused_outside_the_rights(institution, other_institution, client_for, client):
     world = reporting_world(institution, students=1)
     result = certified(world)[0]
-    assert client_for(world.outsider).get(timeline_url(result)).status_code == 403
+    outsider = client_for(world.outsider)
+    assert outsider.get(timeline_url(result)).status_code == 403
+    for action in ("prepare-removal", "withdraw-removal", "remove"):
+        url = f"{BASE}result/{result.public_id}/{action}/"
+        response = outsider.post(url, {"version": result.version, "reason": "x"})
+        assert response.status_code == 403, action
+    assert Result.objects.get(pk=result.pk).state == S.CERTIFIED
     student = UserFactory(username="stud", person=world.students[0])
     assert client_for(student).get(timeline_url(result)).status_code == 403
     theirs = reporting_world(other_institution, students=1)

@@ -430,6 +430,8 @@ def _urls(world, result, session):
         ("post", f"{instance}unmark/"),
         ("get", f"{instance}results/{result.public_id}/correct/"),
         ("get", f"{BASE}sessions/{session.public_id}/"),
+        ("get", f"{instance}review/{'a' * 32}/"),
+        ("post", f"{instance}review/{'a' * 32}/certify/"),
         ("get", f"{BASE}removals/"),
     ]
 
@@ -464,7 +466,7 @@ def test_another_universitys_pages_are_not_found(institution, other_institution,
     session = _anonymous(world)
     theirs = reporting_world(other_institution)
     client = client_for(theirs.examiner)
-    for method, url in _urls(world, result, session)[1:6]:
+    for method, url in _urls(world, result, session)[1:8]:
         response = getattr(client, method)(url)
         assert response.status_code == 404, (url, response.status_code)
     assert client.get(f"{BASE}result/{result.public_id}/timeline/").status_code == 404
