@@ -1,18 +1,20 @@
 """What is due and what is overdue (T-DEAD-1): for each activity session in a person's reach, its
 reporting deadline and how many of its participants still lack a certified result.
 
-A participant counts as reported when they have a certified result (not removed) on one of the
-session's modules — or, for a session examining whole courses, a course grade — dated on or
-after the session's day. Two queries whatever the number of sessions and participants.
+A participant counts as reported when they have a certified result (not removed) from the
+session: pushed or reported on it, or on one of its modules — or, for a session examining whole
+courses, a course grade — dated the session's day. A fixed number of queries whatever the
+number of sessions and participants.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from catalog.models import CourseInstance
 from exams.models import ActivitySession, Signup
 from institutions.models import Institution
 from people.models import User
@@ -42,18 +44,19 @@ class DueSession:
 
 
 def _certified_for_signup() -> Exists:
-    """Whether the sign-up's person has a certified result from this session's examination."""
+    """Whether the sign-up's person has a certified result from this session's examination:
+    reported on the session itself, or on one of its modules (or courses) dated its day."""
     on_module = Q(module__activity_sessions=OuterRef("session_id"))
     on_course = Q(
         module__isnull=True,
         course_instance__activity_sessions=OuterRef("session_id"),
     )
+    from_session = Q(activity_session_id=OuterRef("session_id"))
     return Exists(
         Result.objects.filter(
-            on_module | on_course,
+            from_session | ((on_module | on_course) & Q(examination_date=OuterRef("exam_day"))),
             person_id=OuterRef("person_id"),
             state__in=VISIBLE_TO_STUDENT,
-            examination_date__gte=OuterRef("exam_day"),
         )
     )
 
@@ -72,7 +75,7 @@ def certified_counts(session_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 def due_sessions(user: User, institution: Institution, today: datetime.date | None = None):
     """Sessions of courses the person reports on whose results are due within a week or overdue,
-    with participants still lacking a certified result; the most urgent first."""
+    with participants still lacking a certified result; the most urgent first. Four queries."""
     today = today or timezone.localdate()
     sessions = list(
         ActivitySession.objects.filter(
@@ -82,6 +85,12 @@ def due_sessions(user: User, institution: Institution, today: datetime.date | No
             course_instances__in=reportable_instances(user, institution.pk),
         )
         .select_related("retake")
+        .prefetch_related(
+            Prefetch(
+                "course_instances",
+                queryset=CourseInstance.objects.select_related("course").order_by("course__code"),
+            )
+        )
         .distinct()
         .order_by("starts_at", "id")
     )

@@ -9,13 +9,22 @@ from django.views.decorators.http import require_POST
 from institutions.middleware import session_key
 from people.access import staff_required
 from people.queries import staff_roles_by_institution
+from results.deadlines import due_sessions
+from results.rules import Rights
 from studentweb.forms import InstitutionChoiceForm
 
 
 @staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     roles = staff_roles_by_institution(request.user)
-    return render(request, "staffweb/home.html", {"roles_by_institution": roles})
+    rights = Rights.load(request.user, request.institution.pk)
+    # T-DEAD-1: what is due within a week or overdue, for those who report results.
+    due = due_sessions(request.user, request.institution) if rights.reports_anything else []
+    return render(
+        request,
+        "staffweb/home.html",
+        {"roles_by_institution": roles, "rights": rights, "due_sessions": due},
+    )
 
 
 @require_POST
