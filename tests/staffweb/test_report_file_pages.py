@@ -443,3 +443,24 @@ def test_the_preview_in_english_and_in_swedish(client_for, world, marked_swedish
     html = upload(client, world, rows).content.decode()
     assert "[sv]“someday” is not a date" in html
     assert "[sv]Correct the rows marked below" in html
+
+
+def test_the_upload_page_and_the_template_cost_the_same_queries_at_any_size(
+    client_for, institution
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (5, 100):
+        world = reporting_world(institution, students=size)
+        ActivitySessionFactory(institution=institution, course_instances=[world.instance])
+        client = client_for(world.reporter)
+        client.get(page(world))  # the session exists before the measured requests
+        with CaptureQueriesContext(connection) as upload_page:
+            assert client.get(page(world)).status_code == 200
+        with CaptureQueriesContext(connection) as template:
+            response = client.get(template_url(world), {"format": "csv"})
+        assert len(response.content.decode("utf-8-sig").splitlines()) == size + 1
+        counts.append((len(upload_page), len(template)))
+    assert counts[0] == counts[1]
