@@ -21,6 +21,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -158,11 +159,16 @@ def _course_page_of_result() -> Subquery:
             person_id=OuterRef("person_id"),
             course_instance__course_id=OuterRef("course_instance__course_id"),
         )
-        .order_by(
-            Case(When(course_instance_id=OuterRef("course_instance_id"), then=0), default=1),
-            "-course_instance__start_date",
-            "-pk",
+        # Annotated, not ordered on directly: Django cannot compile an outer reference
+        # inside an order_by expression.
+        .annotate(
+            other_instance=Case(
+                When(course_instance_id=OuterRef("course_instance_id"), then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
         )
+        .order_by("other_instance", "-course_instance__start_date", "-pk")
         .values("public_id")[:1]
     )
 

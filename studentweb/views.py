@@ -16,6 +16,8 @@ from people import services
 from people.access import student_required
 from people.middleware import alumni_allowed
 from registration import queries as registration_queries
+from results import services as result_services
+from results import student_queries as result_queries
 from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
 from studychoices import queries as studychoice_queries
 
@@ -34,7 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @student_required
 def start(request: HttpRequest) -> HttpResponse:
-    """S-HOME-1..4; each section is switched per university (G-4) in the template and here."""
+    """S-HOME-1..4; each section is switched per university (G-4) in the template and here.
+
+    New results (S-HOME-1) are shown the first time the page is rendered after certification,
+    then marked seen, in one UPDATE after the page has been rendered: a GET with a side effect,
+    which is what "shown once, then gone" asks for."""
     settings = request.institution.settings
     person = request.user.person
     today = timezone.localdate()
@@ -43,17 +49,22 @@ def start(request: HttpRequest) -> HttpResponse:
         if settings.show_other_information
         else None
     )
-    return render(
+    new_results = result_queries.new_results(person) if settings.show_new_results else []
+    response = render(
         request,
         "studentweb/start.html",
         {
             "settings": settings,
             "other_information": other,
+            "new_results": new_results,
             **registration_queries.start_page(person, today),
             **studychoice_queries.start_page(person, today),
             **exam_queries.start_page(person, settings),
         },
     )
+    if new_results:
+        result_services.mark_seen(person.pk, [result.pk for result in new_results])
+    return response
 
 
 @alumni_allowed

@@ -154,6 +154,6 @@ def test_start_page_query_count_does_not_grow_with_sessions(
     client = client_for(me)
     # The start page's own queries (tests/studentweb/test_query_counts.py), plus, once there are
     # sessions, their course instances, those courses and my sign-ups.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get("/start/")
     assert len(titles(response.text)) == 2 * count

@@ -296,9 +296,9 @@ def test_start_page_query_count_does_not_grow(
     )
     client = client_for(me)
 
-    # Session, user, person, universities, local text; courses, their study periods, their
-    # registrations (shared by both sections).
-    with django_assert_num_queries(8):
+    # Session, user, person, universities, local text, new results (S-HOME-1); courses, their
+    # study periods, their registrations (shared by both sections).
+    with django_assert_num_queries(9):
         response = client.get("/start/")
 
     assert len(response.context["current_courses"]) == courses
@@ -316,6 +316,7 @@ def test_start_page_sections_switched_off_cost_no_query(
         show_upcoming_exams=False,
         show_registrations=False,
         show_current_courses=False,
+        show_new_results=False,
     )
     client = client_for(me)
 
