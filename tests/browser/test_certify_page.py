@@ -129,3 +129,20 @@ def test_correct_and_preview_warnings_on_a_phone(
     submit(page, "form.certify-form .certify-form__bar button[type='submit']")
     assert page.locator(".certify-warnings li").count() == 1
     check_page(page)
+
+
+def test_certify_without_javascript(new_page, live_server, institution) -> None:
+    """Plain forms all the way: the one checkbox, the preview, allauth's page, the decision."""
+    world, _session = _ready_world(institution)
+    page: Page = new_page(locale="en-US", viewport=PHONE, java_script_enabled=False)
+    login(page, live_server, world.examiner.username)
+    open_page(page, f"{live_server.url}/staff/results/certify/{world.instance.public_id}/")
+    # Back to draft from a row: the row's button posts the same form to another address.
+    submit(page, "button[name='unmark'] >> nth=0")
+    assert Result.objects.filter(state=ResultState.DRAFT).count() == 1
+    page.locator("#certify-all").check()
+    submit(page, "form.certify-form .certify-form__bar button[type='submit']")
+    submit(page, "form.certify-confirm button[type='submit']")
+    page.locator("input[name='password']").fill(DEMO_PASSWORD)
+    submit(page, "main form button[type='submit']")
+    assert Result.objects.filter(state=ResultState.CERTIFIED).count() == 2
