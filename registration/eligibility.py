@@ -8,6 +8,7 @@ show the reason where they do not.
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from registration.models import (
     ParticipationState,
     ProgrammeParticipation,
 )
+from results.models import VISIBLE_TO_STUDENT, Result
 
 S = ParticipationState
 
@@ -126,21 +128,49 @@ def can_drop_out(
     return YES
 
 
+def passed_result_exists(course_instance_ref: str = "course_instance") -> Exists:
+    """For annotating participations: whether the student has a passing result a student may
+    see (certified, not removed) on the participation's course instance. The pages annotate
+    it; is_early_dropout asks the database itself when it is not given."""
+    return Exists(_passed_results(OuterRef("person_id"), OuterRef(course_instance_ref)))
+
+
+def _passed_results(person_id, course_instance_id) -> QuerySet[Result]:
+    return Result.objects.with_scopes_disabled().filter(
+        person_id=person_id,
+        course_instance_id=course_instance_id,
+        state__in=VISIBLE_TO_STUDENT,
+        grade__passing=True,
+    )
+
+
 def is_early_dropout(
     participation: CourseParticipation,
     settings: InstitutionSettings,
     today: datetime.date,
     *,
     first_exam: datetime.datetime | None = None,
+    passed: bool | None = None,
 ) -> bool:
     """Early dropout (tidigt avbrott, S-WD-2): within the university's number of weeks from the
-    course start and before the course instance's first activity session has begun
-    (`first_exam`, from exams.models.first_session_start). The third condition, no passed
-    result, joins when results are recorded."""
+    course start, before the course instance's first activity session has begun (`first_exam`,
+    from exams.models.first_session_start), and with no passed result on the instance (a module
+    or the course, certified and not removed; drafts and results marked ready are not decisions
+    yet). `passed` comes from passed_result_exists() where a page annotated it; left out, one
+    query asks, so the services apply the very same rule."""
     start = participation.course_instance.start_date
     if today >= start + datetime.timedelta(weeks=settings.early_dropout_weeks):
         return False
-    return first_exam is None or timezone.localdate(first_exam) > today
+    if first_exam is not None and timezone.localdate(first_exam) <= today:
+        return False
+    if passed is None:
+        # Results hang on a person and an instance: without both stored there are none.
+        stored = participation.person_id is not None and participation.course_instance_id
+        passed = (
+            bool(stored)
+            and _passed_results(participation.person_id, participation.course_instance_id).exists()
+        )
+    return not passed
 
 
 def can_change_instance(

@@ -258,10 +258,11 @@ def course_page(
     today: datetime.date,
 ) -> CoursePage | None:
     """One of the person's course participations with its instance, study periods,
-    registrations, modules and the verdicts for each action. Four queries."""
+    registrations, modules and the verdicts for each action (early dropout asks for a passed
+    result in the same query as the participation). Four queries."""
     participation = (
         _with_periods(CourseParticipation.objects.filter(person=person, public_id=public_id))
-        .annotate(first_exam=first_session_start())
+        .annotate(first_exam=first_session_start(), passed=eligibility.passed_result_exists())
         .select_related(
             "course_instance__course__grading_scale",
             "programme_participation__programme_instance__programme",
@@ -286,7 +287,11 @@ def course_page(
         drop_out=eligibility.can_drop_out(participation, settings),
         change_instance=eligibility.can_change_instance(participation, settings),
         early_dropout=eligibility.is_early_dropout(
-            participation, settings, today, first_exam=participation.first_exam
+            participation,
+            settings,
+            today,
+            first_exam=participation.first_exam,
+            passed=participation.passed,
         ),
         settings=settings,
     )
@@ -371,7 +376,9 @@ def programme_page(
             Prefetch(
                 "course_participations",
                 queryset=CourseParticipation.objects.filter(state__in=TAKING)
-                .annotate(first_exam=first_session_start())
+                .annotate(
+                    first_exam=first_session_start(), passed=eligibility.passed_result_exists()
+                )
                 .select_related("course_instance__course")
                 .order_by("pk"),
                 to_attr="covered_courses",
@@ -386,7 +393,10 @@ def programme_page(
         courses=[CourseRow(p, (), today) for p in participation.shown_courses],
         covered=[
             CoveredCourse(
-                p, eligibility.is_early_dropout(p, settings, today, first_exam=p.first_exam)
+                p,
+                eligibility.is_early_dropout(
+                    p, settings, today, first_exam=p.first_exam, passed=p.passed
+                ),
             )
             for p in participation.covered_courses
         ],
