@@ -1,0 +1,243 @@
+"""Two members of staff acting on the same results at the same moment (DESIGN.md § Workflows:
+optimistic locking, never a silent overwrite; T-REP-1, T-REP-3, T-CERT-1, T-CERT-2, T-REM-1).
+
+Each act runs in its own thread and database connection, released together by a barrier, on
+PostgreSQL where row locks are real; head starts in turn let each order happen besides the true
+race. Whatever the interleaving, the end is one that the two acts one after the other could have
+made, and every change has its event.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django_scopes import scopes_disabled
+
+from results import services
+from results.errors import ResultError, StaleResult
+from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.validation import Entry
+from tests.factories.results import grade, reporting_world
+from tests.results.deep_helpers import days_ago, fresh, report, timeline
+
+pytestmark = [
+    pytest.mark.postgres,
+    # The flush after each test empties the grading scales; the factories put them back.
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks are exercised on PostgreSQL"
+    ),
+]
+
+S = ResultState
+A = ResultAction
+REPETITIONS = 6
+
+
+def head_start(repetition: int) -> tuple[float, float]:
+    """Seconds each of two acts waits after the barrier: together, first ahead, second ahead."""
+    return ((0.0, 0.0), (0.0, 0.05), (0.05, 0.0))[repetition % 3]
+
+
+def run_together(*acts: Callable[[], object], delays: tuple[float, ...] = ()) -> list[object]:
+    """Each act's return value, or the exception it raised."""
+    barrier = threading.Barrier(len(acts))
+    outcomes: list[object] = [None] * len(acts)
+    delays = delays or (0.0,) * len(acts)
+
+    def body(index: int, act: Callable[[], object]) -> None:
+        from django.db import connection
+
+        try:
+            with scopes_disabled():
+                connection.ensure_connection()  # connect first, so the acts start together
+                barrier.wait(timeout=10)
+                time.sleep(delays[index])
+                outcomes[index] = act()
+        except Exception as exc:  # the outcome, result or refusal, is what the test asserts on
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=body, args=pair) for pair in enumerate(acts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [thread.is_alive() for thread in threads] == [False] * len(threads)
+    return outcomes
+
+
+def refused(outcome: object) -> bool:
+    """Whether the act was refused: a StaleResult (anything else unexpected fails the test)."""
+    if isinstance(outcome, Exception):
+        assert isinstance(outcome, StaleResult), repr(outcome)
+        return True
+    return False
+
+
+def versions_match_history(*results: Result) -> None:
+    for result in results:
+        current = fresh(result)
+        assert current.version == len(timeline(result)), timeline(result)
+        assert timeline(result)[-1][2] == current.state
+
+
+def ready_batch(world) -> list[Result]:
+    """Every student's result on the first module, marked ready, as the certify preview loads
+    them."""
+    drafts = [report(world, person) for person in world.students]
+    services.mark_ready(
+        world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
+    )
+    return [fresh(r) for r in drafts]
+
+
+def test_two_teachers_saving_the_same_draft_one_wins(institution):
+    """Both pages showed version N; whichever saves first wins, the other is told and nothing
+    of theirs is written over it."""
+    for repetition in range(REPETITIONS):
+        world = reporting_world(institution, students=1, modules=1)
+        draft = report(world, world.students[0])
+        seen = draft.version
+
+        def save(actor, code, on, draft=draft, world=world, seen=seen):
+            return services.save_drafts(
+                actor,
+                course_instance=world.instance,
+                module=world.module,
+                entries=[
+                    Entry(
+                        person=draft.person,
+                        grade=grade(code),
+                        examination_date=days_ago(on),
+                        result=draft,
+                        version=seen,
+                    )
+                ],
+            )
+
+        outcomes = run_together(
+            lambda s=save, w=world: s(w.reporter, "U", 3),
+            lambda s=save, w=world: s(w.examiner, "G", 4),
+            delays=head_start(repetition),
+        )
+
+        assert sorted(refused(o) for o in outcomes) == [False, True]
+        winner = 0 if not refused(outcomes[0]) else 1
+        result = fresh(draft)
+        assert (result.grade.code, result.examination_date) == [
+            ("U", days_ago(3)),
+            ("G", days_ago(4)),
+        ][winner]
+        assert result.version == seen + 1
+        assert timeline(draft) == [
+            (A.REPORTED, "", S.DRAFT),
+            (A.EDITED, S.DRAFT, S.DRAFT),
+        ]
+        last = ResultEvent.objects.filter(result=draft).latest("pk")
+        assert last.actor == [world.reporter, world.examiner][winner]
+
+
+def test_two_teachers_reporting_the_same_new_result_make_one_draft(institution):
+    for repetition in range(REPETITIONS):
+        world = reporting_world(institution, students=1, modules=1)
+        student = world.students[0]
+
+        def new(actor, code, world=world, student=student):
+            return services.save_drafts(
+                actor,
+                course_instance=world.instance,
+                module=world.module,
+                entries=[Entry(person=student, grade=grade(code), examination_date=days_ago(2))],
+            )
+
+        outcomes = run_together(
+            lambda n=new, w=world: n(w.reporter, "G"),
+            lambda n=new, w=world: n(w.study_admin, "U"),
+            delays=head_start(repetition),
+        )
+
+        assert sorted(refused(o) for o in outcomes) == [False, True]
+        [made] = Result.objects.filter(course_instance=world.instance)
+        assert made.state == S.DRAFT
+        assert made.grade.code == ("G" if not refused(outcomes[0]) else "U")
+        assert timeline(made) == [(A.REPORTED, "", S.DRAFT)]
+
+
+@pytest.mark.parametrize("rival", ["remove", "unmark"])
+def test_certifying_a_batch_while_one_of_it_is_removed_or_sent_back(institution, rival):
+    """The examiner certifies the batch the preview showed while one of its results (ready) is
+    removed or sent back to draft. Either that came first and the whole batch is refused as
+    stale, or the certification came first and the other act, made from the page as it was, is
+    refused; removing the now certified result afterwards is a decision of its own (T-REM-1).
+    Never some certified and one removed or draft without the events to say so."""
+    for repetition in range(REPETITIONS):
+        world = reporting_world(institution, students=3, modules=1)
+        batch = ready_batch(world)
+        target = batch[1]
+
+        def other(target=target, world=world):
+            if rival == "remove":
+                return services.remove(world.examiner, result=target, reason="Wrong student")
+            return services.unmark(world.reporter, results=[target])
+
+        certified, moved = run_together(
+            lambda b=batch, w=world: services.certify(w.examiner, results=b),
+            other,
+            delays=head_start(repetition),
+        )
+
+        states = [fresh(r).state for r in batch]
+        gone = S.REMOVED if rival == "remove" else S.DRAFT
+        assert refused(certified) != refused(moved)
+        if refused(certified):
+            assert states == [S.READY, gone, S.READY]
+            assert timeline(target)[-1] == (
+                A.REMOVED if rival == "remove" else A.UNMARKED,
+                S.READY,
+                gone,
+            )
+            assert not ResultEvent.objects.filter(result__in=batch, action=A.CERTIFIED).exists()
+        else:
+            assert states == [S.CERTIFIED] * 3
+            assert ResultEvent.objects.filter(result__in=batch, action=A.CERTIFIED).count() == 3
+            if rival == "remove":
+                services.remove(world.examiner, result=fresh(target), reason="Wrong student")
+                assert [a for a, _f, _t in timeline(target)] == [
+                    A.REPORTED,
+                    A.MARKED_READY,
+                    A.CERTIFIED,
+                    A.REMOVED,
+                ]
+            else:
+                with pytest.raises(ResultError):  # certified: no way back to draft
+                    services.unmark(world.reporter, results=[fresh(target)])
+        versions_match_history(*batch)
+
+
+def test_certify_clicked_twice_certifies_once_and_mails_once(institution, mailoutbox):
+    """A double click sends the same batch twice at once: one certifies, the other is refused as
+    stale; one CERTIFIED event and one e-mail per student (B-2)."""
+    for repetition in range(REPETITIONS):
+        world = reporting_world(institution, students=3, modules=1)
+        for n, student in enumerate(world.students):
+            student.email = f"s{repetition}-{n}@student.example"
+            student.save(update_fields=["email"])
+        batch = ready_batch(world)
+        mailoutbox.clear()  # the examiner's "results are ready" message
+
+        outcomes = run_together(
+            lambda b=batch, w=world: services.certify(w.examiner, results=b),
+            lambda b=batch, w=world: services.certify(w.examiner, results=b),
+            delays=head_start(repetition),
+        )
+
+        assert sorted(refused(o) for o in outcomes) == [False, True]
+        assert {fresh(r).state for r in batch} == {S.CERTIFIED}
+        for result in batch:
+            assert [a for a, _f, _t in timeline(result)].count(A.CERTIFIED) == 1
+        versions_match_history(*batch)
+        assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in world.students)
