@@ -311,7 +311,7 @@ def code_rows(sheet, options: GradeOptions, default_date: datetime.date | None) 
         if result is not None and item.certified:
             row.editable = False
             row.state = result.get_state_display()
-            row.certified = f"{result.grade.code} ({_iso(result.examination_date)})"
+            row.note = f"{result.grade.code} ({_iso(result.examination_date)})"
         elif result is not None:
             _open_view(row, result, sheet.kinds, options)
             row.select_value = f"{item.code}.{row.version}"
