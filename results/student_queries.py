@@ -283,6 +283,9 @@ class StaffResultRow:
     # with a right to report or certify on the course, and never for an anonymous exam whose
     # results are not yet certified (B-6: the grade would link the code to the person).
     grade_shown: bool
+    # Whether the result's timeline (B-3) is open to this member of staff: a reporting right on
+    # the course, as staffweb.result_history requires.
+    timeline: bool
 
     @property
     def what(self) -> str:
@@ -332,7 +335,8 @@ def staff_results(user: User, institution: Institution, person: Person) -> Staff
     for result in rows:
         course = result.course_instance.course
         certified = result.state in VISIBLE_TO_STUDENT
-        entitled = rights.may_report(course) or rights.may_certify(course)
+        # Certifying roles report too (results.rules.REPORTING_ROLES).
+        entitled = rights.may_report(course)
         if not certified and not entitled:
             continue
         anonymous_open = (
@@ -342,6 +346,6 @@ def staff_results(user: User, institution: Institution, person: Person) -> Staff
             and result.activity_session.anonymous
         )
         results.by_instance.setdefault(result.course_instance_id, []).append(
-            StaffResultRow(result, grade_shown=not anonymous_open)
+            StaffResultRow(result, grade_shown=not anonymous_open, timeline=entitled)
         )
     return results

@@ -1,6 +1,6 @@
 """Staff pages about one student (T-ADM-2; issue #3, point 7): find a student by personal
-identity number, see their participations at the current university with history, and correct
-them (admit, register on the student's behalf, record a leave of absence).
+identity number, see their participations at the current university with history and results,
+and correct them (admit, register on the student's behalf, record a leave of absence).
 
 The identity number travels only in a POST body: URLs carry the person's public id, so no
 address bar, browser history or access log holds the number (issue #2, security baseline).
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
+from results import student_queries as result_queries
 from staffweb.access import study_admin_required
 from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 
@@ -47,15 +48,32 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "staffweb/students/search.html", {"form": form})
 
 
+def _with_results(
+    courses: list[staff_queries.CourseRow], results: result_queries.StaffResults
+) -> list[tuple[staff_queries.CourseRow, list[result_queries.StaffResultRow]]]:
+    """T-ADM-2: each course participation with the student's results on its instance (in
+    every state for staff with a right on the course, else the certified ones only)."""
+    return [(c, results.of(c.participation.course_instance_id)) for c in courses]
+
+
 @study_admin_required
 def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
     today = timezone.localdate()
     overview = staff_queries.student_overview(request.user, request.institution, person, today)
+    results = result_queries.staff_results(request.user, request.institution, person)
     programmes = [
-        (row, LeaveForm(auto_id=f"leave-{row.participation.public_id}-%s"))
+        (
+            row,
+            LeaveForm(auto_id=f"leave-{row.participation.public_id}-%s"),
+            _with_results(row.courses, results),
+        )
         for row in overview.programmes
     ]
+    held = {
+        c.participation.course_instance_id
+        for c in [*overview.courses, *(c for p in overview.programmes for c in p.courses)]
+    }
     admit_form = AdmitForm(
         choices=staff_queries.admission_choices(request.user, request.institution, today)
     )
@@ -66,6 +84,8 @@ def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "overview": overview,
             "person": person,
             "programmes": programmes,
+            "courses": _with_results(overview.courses, results),
+            "other_results": results.without(held),
             "admit_form": admit_form,
         },
     )
