@@ -381,6 +381,21 @@ def _check_course_grade_basis(found: dict[int, Result]) -> None:
     for r in course_grades:
         by_course.setdefault(r.course_instance.course_id, []).append(r)
     for course_id, rows in by_course.items():
+        # Lock the module results the grades rest on first: a removal of one of them at the same
+        # moment (which locks it, then looks for a certified course grade) either finishes before
+        # this reads them or waits and then sees the course grade (T-REM-1). Without the lock both
+        # checks pass and a certified course grade rests on a removed result.
+        list(
+            Result.objects.select_for_update(of=("self",))
+            .filter(
+                person_id__in=[r.person_id for r in rows],
+                course_instance__course_id=course_id,
+                module__isnull=False,
+                state__in=VISIBLE_TO_STUDENT,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         counting = counting_module_results(course_id, [r.person_id for r in rows])
         module_ids = list(Module.objects.filter(course_id=course_id).values_list("pk", flat=True))
         for r in rows:

@@ -241,3 +241,71 @@ def test_certify_clicked_twice_certifies_once_and_mails_once(institution, mailou
             assert [a for a, _f, _t in timeline(result)].count(A.CERTIFIED) == 1
         versions_match_history(*batch)
         assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in world.students)
+
+
+def course_grade_ready(world) -> tuple[list[Result], Result]:
+    """The first student's modules certified as passed and their course grade marked ready."""
+    student = world.students[0]
+    modules = []
+    for module in world.modules:
+        draft = report(world, student, module=module)
+        services.mark_ready(world.reporter, results=[draft], graded_by=world.reporter, notify=None)
+        [certified] = services.certify(world.examiner, results=[fresh(draft)])
+        modules.append(fresh(certified))
+    services.save_drafts(
+        world.reporter,
+        course_instance=world.instance,
+        module=None,
+        entries=[Entry(person=student, grade=grade("G"), examination_date=days_ago(2))],
+    )
+    course_grade = Result.objects.get(person=student, module=None)
+    services.mark_ready(
+        world.reporter, results=[course_grade], graded_by=world.reporter, notify=None
+    )
+    return modules, fresh(course_grade)
+
+
+@pytest.mark.parametrize("rival", ["remove", "prepare_removal"])
+def test_a_course_grade_certified_while_its_module_result_is_removed(institution, rival):
+    """T-REM-1: a certified module result cannot go while a certified course grade rests on it,
+    and a course grade is certified only on passed, certified modules. Certifying the course
+    grade and removing one of its module results at once must not both succeed: each act checks
+    the other's row, so without a lock on what it rests on both checks pass (write skew) and a
+    certified course grade is left resting on a removed result."""
+    for repetition in range(REPETITIONS):
+        world = reporting_world(institution, students=1, modules=2)
+        modules, course_grade = course_grade_ready(world)
+        module = modules[0]
+
+        def away(module=module, world=world):
+            if rival == "remove":
+                return services.remove(world.examiner, result=module, reason="Beslut 3")
+            return services.prepare_removal(world.reporter, result=module, reason="Dnr 3")
+
+        certified, removed = run_together(
+            lambda c=course_grade, w=world: services.certify(w.examiner, results=[c]),
+            away,
+            delays=head_start(repetition),
+        )
+
+        for outcome in (certified, removed):
+            assert not isinstance(outcome, Exception) or isinstance(outcome, ResultError), outcome
+        course_state, module_state = fresh(course_grade).state, fresh(module).state
+        if rival == "remove":
+            assert isinstance(certified, Exception) != isinstance(removed, Exception)
+            assert (course_state, module_state) in (
+                (S.CERTIFIED, S.CERTIFIED),
+                (S.READY, S.REMOVED),
+            )
+        else:
+            # A prepared removal leaves the module result valid; the course grade may rest on
+            # it, and then the removal cannot be certified until the course grade goes.
+            assert (course_state, module_state) in (
+                (S.CERTIFIED, S.CERTIFIED),
+                (S.CERTIFIED, S.REMOVAL_PREPARED),
+                (S.READY, S.REMOVAL_PREPARED),
+            )
+            if course_state == S.CERTIFIED and module_state == S.REMOVAL_PREPARED:
+                with pytest.raises(ResultError, match="course grade"):
+                    services.remove(world.examiner, result=fresh(module))
+        versions_match_history(course_grade, module)
