@@ -250,10 +250,14 @@ def test_instance_page_links_every_module_the_course_grade_and_sessions(world, c
     report(world, world.students[0])
     html = client_for(world.reporter).get(page(world)).text
     links = re.findall(r'href="(/staff/results/[^"]+)"', html)
+    files = f"/staff/results/file/{world.instance.public_id}/"
     assert links == [
         f"{page(world)}M1/",
+        f"{files}M1/",
         f"{page(world)}M2/",
+        f"{files}M2/",
         f"{page(world)}course/",
+        f"{files}course/",
         f"/staff/results/sessions/{session.public_id}/report/",
         f"/staff/results/sessions/{session.public_id}/thresholds/",
     ]
