@@ -561,3 +561,23 @@ def test_study_admin_role_is_enough_to_act(exam, institution):
     exam.client.acting_user = admin
     exam.client.save()
     assert post(exam.results_url, [exam.record()]).json()["created"] == 1
+
+
+# --- The schema
+
+
+def test_the_openapi_schema_is_served_without_login_and_no_docs_page_loads_a_cdn(db):
+    from django.test import Client
+
+    schema = Client().get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    body = schema.json()
+    assert sorted(body["paths"]) == [
+        "/api/v1/sessions/{session_id}",
+        "/api/v1/sessions/{session_id}/results",
+    ]
+    assert body["components"]["securitySchemes"] == {
+        "ClientToken": {"type": "http", "scheme": "bearer"}
+    }
+    # ninja's docs page would fetch Swagger UI from a CDN: it is switched off.
+    assert Client().get("/api/v1/docs").status_code == 404
