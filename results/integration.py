@@ -563,10 +563,8 @@ def dismiss(actor: User, *, record: RejectedRecord, note: str) -> RejectedRecord
         locked = _lock_open(record)
         locked.state = InboundState.DISMISSED
         locked.handled_by, locked.handled_at = actor, timezone.now()
-        # RejectedRecord has no field of its own for the dismissal's reason yet: it follows
-        # the rejection's reason on a line of its own, marked with a dash.
-        locked.reason = f"{locked.reason}\n— {note}"[:_REASON_MAX]
-        locked.save(update_fields=["state", "handled_by", "handled_at", "reason"])
+        locked.dismissal_note = note[:500]
+        locked.save(update_fields=["state", "handled_by", "handled_at", "dismissal_note"])
     return locked
 
 

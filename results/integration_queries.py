@@ -17,9 +17,6 @@ from people.models import User
 from results.models import ApiClient, InboundState, RejectedRecord
 from results.rules import REPORTING_ROLES
 
-# The line a dismissal adds to a record's reason (results.integration.dismiss).
-DISMISSAL_MARK = "— "
-
 
 def inbox(institution: Institution, *, state: str = "") -> QuerySet[RejectedRecord]:
     """The university's rejected records, newest first; `state` narrows to one state."""
@@ -56,15 +53,10 @@ class InboxRow:
 
 
 def shaped(record: RejectedRecord) -> InboxRow:
-    reasons, note = [], ""
-    for line in record.reason.splitlines():
-        if line.startswith(DISMISSAL_MARK) and record.state == InboundState.DISMISSED:
-            note = line.removeprefix(DISMISSAL_MARK)
-        else:
-            # Reasons are kept in English (the API's language): show them translated. The
-            # message ids are those of results.integration and results.validation.
-            reasons.append(gettext(line))
-    return InboxRow(record, reasons, note)
+    # Reasons are kept in English (the API's language): show them translated. The message ids
+    # are those of results.integration and results.validation.
+    reasons = [gettext(line) for line in record.reason.splitlines()]
+    return InboxRow(record, reasons, record.dismissal_note)
 
 
 def clients_at(institution: Institution) -> QuerySet[ApiClient]:

@@ -292,6 +292,8 @@ class RejectedRecord(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
+    # Why staff dismissed it (B-7): kept apart from the rejection's reason.
+    dismissal_note = models.CharField(max_length=500, blank=True)
     result = models.ForeignKey(
         Result, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -540,6 +540,6 @@ def test_home_query_count_with_the_rights_card(
     for kind in [K.REPORTER, K.CERTIFIER, K.STUDY_ADMIN][:count]:
         StaffRoleFactory(user=sysadmin, institution=other_institution, role=kind)
     client = client_for(sysadmin)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/staff/")
     assert response.text.count('href="/staff/rights/"') == 1
