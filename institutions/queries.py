@@ -40,14 +40,27 @@ def student_institutions(person_id: int):
 
 def staff_institutions(user_id: int):
     """With `user_manages_students`: whether the user is a study administrator there (the staff
-    menu's "Students" link), read in the same query; registration.rules decides the rights."""
-    from people.models import StaffRole
+    menu's "Students" link), and `user_reports` / `user_certifies` for its results links, read in
+    the same query; registration.rules and results.rules decide the rights."""
+    from people.models import StaffRole, StaffRoleKind
     from registration.rules import MANAGING_ROLES
+    from results.rules import CERTIFYING_ROLES, REPORTING_ROLES
 
     roles = StaffRole.objects.filter(user_id=user_id, institution=OuterRef("pk"))
     return (
         Institution.objects.filter(Exists(roles))
-        .annotate(user_manages_students=Exists(roles.filter(role__in=MANAGING_ROLES)))
+        .annotate(
+            user_manages_students=Exists(roles.filter(role__in=MANAGING_ROLES)),
+            user_reports=Exists(roles.filter(role__in=REPORTING_ROLES)),
+            user_certifies=Exists(roles.filter(role__in=CERTIFYING_ROLES)),
+            user_administers_rights=Exists(
+                roles.filter(
+                    role=StaffRoleKind.SYSTEM_ADMIN,
+                    org_unit__isnull=True,
+                    course__isnull=True,
+                )
+            ),
+        )
         .select_related("settings")
         .order_by("name_sv")
     )
