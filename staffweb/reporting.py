@@ -45,6 +45,7 @@ from staffweb.reporting_forms import (
 )
 from staffweb.reporting_sheet import (
     GradeOptions,
+    Pager,
     Posted,
     RowView,
     SheetForm,
@@ -96,9 +97,18 @@ def target_code(module: Module | None) -> str:
     return module.code if module else COURSE
 
 
-def _sheet_url(course_instance: CourseInstance, module: Module | None, anchor: str = "") -> str:
+def _sheet_url(
+    course_instance: CourseInstance, module: Module | None, anchor: str = "", page: str = ""
+) -> str:
     url = reverse("staff_report_sheet", args=[course_instance.public_id, target_code(module)])
+    if page and page.isdigit() and page != "1":
+        url += f"?page={page}"
     return f"{url}#{anchor}" if anchor else url
+
+
+def _page(request: HttpRequest) -> str:
+    """The sheet's page the request came from (?page=), kept on the way back."""
+    return request.GET.get("page", "")
 
 
 # --- Course instances and modules -----------------------------------------------------------------
@@ -238,10 +248,13 @@ def _render_sheet(
     *,
     header: SheetForm | None = None,
     find: FindStudentForm | None = None,
+    pager: Pager,
     problem: str = "",
     notice: str = "",
 ) -> HttpResponse:
     course_instance, module = sheet.course_instance, sheet.module
+    base = _sheet_url(course_instance, module)
+    query = f"?{pager.query}" if pager.query else ""
     return render(
         request,
         "staffweb/results/report/sheet.html",
@@ -261,6 +274,12 @@ def _render_sheet(
             "course_grade": module is None,
             "today": timezone.localdate().isoformat(),
             "readonly_span": 2 + len(sheet.kinds),
+            "pager": pager,
+            "page_base": base,
+            "discard_base": f"{base}discard/",
+            "save_url": base + query,
+            "ready_url": f"{base}ready/{query}",
+            "unmark_url": f"{base}unmark/{query}",
             "ready_form": ready_form(request, course_instance, course_instance.course),
             "scale": module.grading_scale if module else course_instance.course.grading_scale,
         },
@@ -276,11 +295,13 @@ def sheet(
     drafts of the rows the person filled or changed, all or nothing."""
     course_instance, module = _target_or_404(rights, instance_id, target)
     data = report_queries.sheet(course_instance, module, _extra_ids(request, course_instance))
+    pager = Pager.of(_page(request), len(data.rows), data.kinds)
+    data.rows = pager.take(data.rows)
     options = GradeOptions(data.grades)
     rows = name_rows(data, options)
     if request.method == "GET":
-        return _render_sheet(request, data, rows)
-    return _save(request, data, rows, options)
+        return _render_sheet(request, data, rows, pager=pager)
+    return _save(request, data, rows, options, pager)
 
 
 def _save(
@@ -288,6 +309,7 @@ def _save(
     data: report_queries.Sheet,
     rows: list[RowView],
     options: GradeOptions,
+    pager: Pager,
 ) -> HttpResponse:
     pairs = [(item, row) for item, row in zip(data.rows, rows, strict=True) if row.editable]
 
@@ -307,7 +329,9 @@ def _save(
             "Someone else reported or changed results of these students after you opened the "
             "page: %(names)s. Nothing was saved; reload the page to see their change."
         ) % {"names": ", ".join(stale)}
-        return _render_sheet(request, data, rows, header=reading.header, problem=problem)
+        return _render_sheet(
+            request, data, rows, header=reading.header, problem=problem, pager=pager
+        )
     ready = [(item, row, row_in) for item, row, row_in in reading.filled if not row_in.errors]
     entries = [_entry(item, row_in) for item, _row, row_in in ready]
     keys = [row.key for _item, row, _row_in in ready]
@@ -318,14 +342,16 @@ def _save(
         ).items():
             reading.by_key[keys[index]].errors += found
         notice = "" if reading.parse_errors else proposal_problem(reading.proposals)
-        return _render_sheet(request, data, rows, header=reading.header, notice=notice)
+        return _render_sheet(request, data, rows, header=reading.header, notice=notice, pager=pager)
     if not entries:
         messages.info(request, _("Nothing to save: no grade was entered or changed."))
-        return redirect(_sheet_url(data.course_instance, data.module))
-    return _store(request, data, rows, reading, entries=entries, keys=keys)
+        return redirect(_sheet_url(data.course_instance, data.module, page=_page(request)))
+    return _store(request, data, rows, reading, entries=entries, keys=keys, pager=pager)
 
 
-def _store(request, data, rows, reading, *, entries: list[Entry], keys: list[str]) -> HttpResponse:
+def _store(
+    request, data, rows, reading, *, entries: list[Entry], keys: list[str], pager: Pager
+) -> HttpResponse:
     try:
         counts = services.save_drafts(
             request.user,
@@ -338,11 +364,15 @@ def _store(request, data, rows, reading, *, entries: list[Entry], keys: list[str
     except InvalidEntries as error:
         for index, found in error.errors.items():
             reading.by_key[keys[index]].errors += found
-        return _render_sheet(request, data, rows, header=reading.header, problem=str(error))
+        return _render_sheet(
+            request, data, rows, header=reading.header, problem=str(error), pager=pager
+        )
     except ResultError as error:  # StaleResult names the students; nothing was saved
-        return _render_sheet(request, data, rows, header=reading.header, problem=str(error))
+        return _render_sheet(
+            request, data, rows, header=reading.header, problem=str(error), pager=pager
+        )
     messages.success(request, saved_message(counts))
-    return redirect(_sheet_url(data.course_instance, data.module))
+    return redirect(_sheet_url(data.course_instance, data.module, page=_page(request)))
 
 
 def _entry(item: report_queries.SheetRow, row_in: Posted) -> Entry:
@@ -401,7 +431,7 @@ def mark_ready(
     whom to notify."""
     course_instance, module = _target_or_404(rights, instance_id, target)
     form = ready_form(request, course_instance, course_instance.course, request.POST)
-    back = redirect(_sheet_url(course_instance, module, "ready"))
+    back = redirect(_sheet_url(course_instance, module, "ready", _page(request)))
     if not form.is_valid():
         messages.error(request, first_error(form))
         return back
@@ -452,7 +482,7 @@ def unmark(
 ) -> HttpResponse:
     """Send marked-ready results back to draft (T-REP-3)."""
     course_instance, module = _target_or_404(rights, instance_id, target)
-    back = redirect(_sheet_url(course_instance, module, "ready"))
+    back = redirect(_sheet_url(course_instance, module, "ready", _page(request)))
     results = _chosen(course_instance, module, UnmarkForm(request.POST).selected(), state="")
     if not results:
         messages.error(request, _("Tick at least one result marked as ready."))
@@ -531,8 +561,10 @@ def find_student(
     form = FindStudentForm(request.POST)
     if not form.is_valid():
         data = report_queries.sheet(course_instance, module, _extra_ids(request, course_instance))
+        pager = Pager.of(None, len(data.rows), data.kinds)
+        data.rows = pager.take(data.rows)
         rows = name_rows(data, GradeOptions(data.grades))
-        return _render_sheet(request, data, rows, find=form)
+        return _render_sheet(request, data, rows, find=form, pager=pager)
     person = report_queries.find_for_course(course_instance.course, form.cleaned_data["number"])
     if person is None:
         messages.error(
@@ -541,7 +573,13 @@ def find_student(
             % {"course": course_instance.course.code},
         )
         return redirect(_sheet_url(course_instance, module, "find"))
-    extra = [i for i in _extra_ids(request, course_instance) if i != person.pk]
-    request.session[_extra_key(course_instance)] = [person.pk, *extra][:EXTRA_LIMIT]
+    extra = [person.pk, *(i for i in _extra_ids(request, course_instance) if i != person.pk)]
+    request.session[_extra_key(course_instance)] = extra[:EXTRA_LIMIT]
     messages.success(request, _("%(name)s is on the list below.") % {"name": person.full_name})
-    return redirect(_sheet_url(course_instance, module, f"row-p{person.public_id.hex}"))
+    # On a sheet long enough to have pages, go to the page the student is on.
+    ids = list(
+        report_queries.participants(course_instance, module, extra).values_list("pk", flat=True)
+    )
+    pager = Pager.of(None, len(ids), report_queries.annotation_kinds(course_instance, module))
+    page = str(pager.page_of(ids.index(person.pk))) if person.pk in ids else ""
+    return redirect(_sheet_url(course_instance, module, f"row-p{person.public_id.hex}", page))

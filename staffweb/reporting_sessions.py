@@ -46,6 +46,7 @@ from staffweb.reporting import (
 from staffweb.reporting_forms import MarkReadyForm, ThresholdsForm, UnmarkForm
 from staffweb.reporting_sheet import (
     GradeOptions,
+    Pager,
     Posted,
     SheetForm,
     code_rows,
@@ -79,9 +80,18 @@ def _chosen_module(request: HttpRequest, found: ActivitySession, rights: Rights)
     return next((m for m in modules if module_key(m) == wanted), None), modules
 
 
-def _url(name: str, found: ActivitySession, module: Module, anchor: str = "") -> str:
-    url = reverse(name, args=[found.public_id]) + "?" + urlencode({"module": module_key(module)})
+def _url(
+    name: str, found: ActivitySession, module: Module, anchor: str = "", page: str = ""
+) -> str:
+    query = {"module": module_key(module)}
+    if page and page.isdigit() and page != "1":
+        query["page"] = page
+    url = reverse(name, args=[found.public_id]) + "?" + urlencode(query)
     return f"{url}#{anchor}" if anchor else url
+
+
+def _page(request: HttpRequest) -> str:
+    return request.GET.get("page", "")
 
 
 def _choose(request: HttpRequest, found: ActivitySession, modules: list[Module], name: str):
@@ -112,17 +122,20 @@ def code_sheet(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> H
     if module is None:
         return _choose(request, found, modules, "staff_report_codes")
     data = report_queries.code_sheet(found, module, instances)
+    pager = Pager.of(_page(request), len(data.rows), data.kinds)
+    data.rows = pager.take(data.rows)
     options = GradeOptions(data.grades)
     rows = code_rows(data, options, _session_day(found))
     if request.method == "GET":
-        return _render(request, data, rows)
-    return _save(request, data, rows, options)
+        return _render(request, data, rows, pager=pager)
+    return _save(request, data, rows, options, pager)
 
 
 def _render(
-    request, data, rows, *, header=None, problem: str = "", notice: str = ""
+    request, data, rows, *, pager: Pager, header=None, problem: str = "", notice: str = ""
 ) -> HttpResponse:
     module = data.module
+    found, page = data.activity_session, str(pager.number)
     return render(
         request,
         "staffweb/results/report/code_sheet.html",
@@ -130,9 +143,11 @@ def _render(
             "session": data.activity_session,
             "module": module,
             "module_key": module_key(module),
-            "save_url": _url("staff_report_codes", data.activity_session, module),
-            "ready_url": _url("staff_report_codes_ready", data.activity_session, module),
-            "unmark_url": _url("staff_report_codes_unmark", data.activity_session, module),
+            "save_url": _url("staff_report_codes", found, module, page=page),
+            "ready_url": _url("staff_report_codes_ready", found, module, page=page),
+            "unmark_url": _url("staff_report_codes_unmark", found, module, page=page),
+            "page_base": _url("staff_report_codes", found, module),
+            "pager": pager,
             "thresholds_url": _url("staff_report_thresholds", data.activity_session, module),
             "rows": rows,
             "columns": column_labels(data.kinds),
@@ -154,7 +169,9 @@ def _ready_form(request, found: ActivitySession, module: Module, data=None) -> M
     return ready_form(request, instance, module.course, data)
 
 
-def _save(request, data: report_queries.CodeSheet, rows, options: GradeOptions) -> HttpResponse:
+def _save(
+    request, data: report_queries.CodeSheet, rows, options: GradeOptions, pager: Pager
+) -> HttpResponse:
     pairs = [(item, row) for item, row in zip(data.rows, rows, strict=True) if row.editable]
     reading = read_sheet(request.POST, pairs, data.kinds, options, lambda *_a: data.thresholds)
     # The row's open result (known by its version) must still be the open one.
@@ -168,19 +185,22 @@ def _save(request, data: report_queries.CodeSheet, rows, options: GradeOptions) 
             "Someone else reported or changed results under these codes after you opened the "
             "page: %(codes)s. Nothing was saved; reload the page to see their change."
         ) % {"codes": ", ".join(stale)}
-        return _render(request, data, rows, header=reading.header, problem=problem)
+        return _render(request, data, rows, header=reading.header, problem=problem, pager=pager)
     groups = _groups(data, reading)
     if any(row.errors for row in reading.by_key.values()):
-        return _render(
-            request, data, rows, header=reading.header, problem=_errors_problem(reading.by_key)
-        )
+        problem = _errors_problem(reading.by_key)
+        return _render(request, data, rows, header=reading.header, problem=problem, pager=pager)
     if reading.proposals:
         notice = proposal_problem(reading.proposals)
-        return _render(request, data, rows, header=reading.header, notice=notice)
+        return _render(request, data, rows, header=reading.header, notice=notice, pager=pager)
     if not groups:
         messages.info(request, _("Nothing to save: no grade was entered or changed."))
-        return redirect(_url("staff_report_codes", data.activity_session, data.module))
-    return _store(request, data, rows, reading, groups)
+        return redirect(_back(request, data))
+    return _store(request, data, rows, reading, groups, pager=pager)
+
+
+def _back(request: HttpRequest, data: report_queries.CodeSheet, anchor: str = "") -> str:
+    return _url("staff_report_codes", data.activity_session, data.module, anchor, _page(request))
 
 
 def _groups(data: report_queries.CodeSheet, reading) -> dict:
@@ -208,7 +228,9 @@ def _groups(data: report_queries.CodeSheet, reading) -> dict:
     return groups
 
 
-def _store(request, data: report_queries.CodeSheet, rows, reading, groups) -> HttpResponse:
+def _store(
+    request, data: report_queries.CodeSheet, rows, reading, groups, *, pager: Pager
+) -> HttpResponse:
     try:
         counts = _save_groups(request, data, groups)
     except NotAllowed:
@@ -223,9 +245,9 @@ def _store(request, data: report_queries.CodeSheet, rows, reading, groups) -> Ht
             if isinstance(error, StaleResult | InvalidEntries)
             else _("Nothing was saved.")
         )
-        return _render(request, data, rows, header=reading.header, problem=problem)
+        return _render(request, data, rows, header=reading.header, problem=problem, pager=pager)
     messages.success(request, saved_message(counts))
-    return redirect(_url("staff_report_codes", data.activity_session, data.module))
+    return redirect(_back(request, data))
 
 
 def _errors_problem(by_key: dict) -> str:
@@ -301,7 +323,7 @@ def code_mark_ready(request: HttpRequest, rights: Rights, session_id: uuid.UUID)
     module, _modules = _chosen_module(request, found, rights)
     if module is None or not found.anonymous:
         raise Http404
-    back = redirect(_url("staff_report_codes", found, module, "ready"))
+    back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
     form = _ready_form(request, found, module, request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -344,7 +366,7 @@ def code_unmark(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> 
     module, _modules = _chosen_module(request, found, rights)
     if module is None or not found.anonymous:
         raise Http404
-    back = redirect(_url("staff_report_codes", found, module, "ready"))
+    back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
     pairs = _picked(found, module, UnmarkForm(request.POST).selected(), None)
     if not pairs:
         messages.error(request, _("Tick at least one result marked as ready."))

@@ -97,6 +97,24 @@ class RowView:
     def first_input(self) -> str:
         return f"{self.key}-grade"
 
+    @property
+    def pick_label(self) -> str:
+        """The tick's label (visible on a phone, read out on a laptop)."""
+        if self.select == "ready":
+            return _("Mark %(name)s as ready") % {"name": self.heading}
+        return _("Send %(name)s back to draft") % {"name": self.heading}
+
+    @property
+    def discard_label(self) -> str:
+        return _("the draft of %(name)s") % {"name": self.heading}
+
+    @property
+    def carried(self) -> str:
+        """What the row's one hidden input carries back: the open result's public id (name
+        sheet only), its version and the fingerprint of what was shown. One field per row, not
+        three: a sheet of 500 posts as few fields as it can (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+        return f"{self.result_id}.{self.version}.{self.shown}"
+
 
 def input_cells(key: str, kinds: list[str], values: dict[str, str]) -> list[Cell]:
     return [
@@ -125,9 +143,9 @@ class _RowForm(forms.Form):
         input_formats=[DATE_FORMAT],
         error_messages={"invalid": gettext_lazy("Enter the date as YYYY-MM-DD.")},
     )
-    result = forms.CharField(required=False, max_length=32)
-    version = forms.IntegerField(required=False, min_value=1)
-    shown = forms.CharField(required=False, max_length=32)
+    state = forms.RegexField(
+        regex=r"^(?:[0-9a-f]{32})?\.(?:[1-9][0-9]{0,8})?\.(?:[0-9a-f]{16})?$", required=False
+    )
 
 
 def _row_form_class(kinds: list[str]) -> type[forms.Form]:
@@ -177,14 +195,15 @@ def read_rows(
         raw = {name: (data.get(f"{key}-{name}") or "").strip() for name in form.fields}
         valid = form.is_valid()
         clean = form.cleaned_data
+        result_id, version, shown = (clean.get("state") or "..").split(".")
         row = Posted(
             key=key,
             grade_code=raw["grade"],
             date_text=raw["date"],
             annotations={kind: raw[kind] for kind in kinds},
-            result_id=raw["result"],
-            version=clean.get("version") if "version" in clean else _int(raw["version"]),
-            shown=raw["shown"],
+            result_id=result_id,
+            version=int(version) if version else None,
+            shown=shown,
             date=clean.get("date"),
         )
         if not valid:
@@ -195,10 +214,6 @@ def read_rows(
                 row.errors.append(_("Choose a grade from the list."))
         rows[key] = row
     return rows
-
-
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
 
 
 def propose_from_points(row: Posted, thresholds: list, options: GradeOptions) -> bool:
@@ -365,3 +380,59 @@ def read_sheet(
         posted_view(row, row_in, kinds, options)
         reading.filled.append((item, row, row_in))
     return reading
+
+
+# --- Pages of a long sheet ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Which rows of the sheet this page shows. A plain HTML form posts every input it holds, and
+    Django refuses a request with more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields (before any
+    view runs: the CSRF check reads the form). So a sheet longer than that allows is split into
+    pages, each posting fewer fields; with the limit raised or off, one page holds everyone."""
+
+    number: int
+    count: int
+    per_page: int | None
+    total: int
+
+    # Fields a row posts besides its annotations: grade, date and the carried state.
+    ROW_FIELDS = 3
+    # The sheet's own fields (token, default date) and room to spare.
+    SPARE = 20
+
+    @classmethod
+    def of(cls, page: str | None, total: int, kinds: list[str]) -> "Pager":
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        per_page = None
+        if limit is not None:
+            per_page = max(10, (limit - cls.SPARE) // (cls.ROW_FIELDS + len(kinds)))
+        count = max(1, -(-total // per_page)) if per_page else 1
+        number = int(page) if page and page.isdigit() else 1
+        return cls(number=min(max(number, 1), count), count=count, per_page=per_page, total=total)
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.per_page if self.per_page else 0
+
+    @property
+    def end(self) -> int:
+        return min(self.start + self.per_page, self.total) if self.per_page else self.total
+
+    def take(self, rows: list) -> list:
+        return rows[self.start : self.end]
+
+    def page_of(self, index: int) -> int:
+        return index // self.per_page + 1 if self.per_page else 1
+
+    @property
+    def query(self) -> str:
+        """The page in a URL's query string: empty on the first page."""
+        return f"page={self.number}" if self.number > 1 else ""
+
+    @property
+    def others(self) -> list[int]:
+        return list(range(1, self.count + 1))

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from catalog.grading import SCALE_U345
 from notifications.models import Notification, NotificationKind
-from people.models import StaffRoleKind
+from people.models import Person, StaffRoleKind
 from results import services
 from results.models import (
     AnnotationColumn,
@@ -336,10 +336,10 @@ def test_sheet_lists_participants_with_masked_numbers_and_states(world, institut
     data = form_data(html, "report-form")
     assert data[f"{key(bo)}-grade"] == "G"
     assert data[f"{key(bo)}-date"] == days(-2).isoformat()
-    assert data[f"{key(bo)}-result"] == draft.public_id.hex
-    assert data[f"{key(bo)}-version"] == str(draft.version)
+    # One hidden input carries the open result's public id, its version and what was shown.
+    assert data[f"{key(bo)}-state"].split(".")[:2] == [draft.public_id.hex, str(draft.version)]
     assert data[f"{key(cecilia)}-grade"] == ""
-    assert data[f"{key(anna)}-result"] == ""  # a new result (re-take) may be reported
+    assert data[f"{key(anna)}-state"].startswith("..")  # a new result (re-take) may be reported
 
 
 def test_save_stores_only_filled_rows(world, client_for):
@@ -574,8 +574,7 @@ def test_a_result_reported_by_code_shows_no_grade_and_cannot_be_edited(world, cl
     forged = {
         f"{key(anna)}-grade": "G",
         f"{key(anna)}-date": days(-1).isoformat(),
-        f"{key(anna)}-result": anonymous.public_id.hex,
-        f"{key(anna)}-version": "1",
+        f"{key(anna)}-state": f"{anonymous.public_id.hex}.1.0123456789abcdef",
         f"{key(bo)}-grade": "G",
         f"{key(bo)}-date": days(-1).isoformat(),
     }
@@ -927,3 +926,60 @@ def test_signed_up_students_without_results_are_just_rows(world, client_for):
     html = client_for(world.reporter).get(sheet(world)).text
     assert "TEN1-AAAAAA" not in html
     assert sheet_rows(html)[0][-2] == "Not reported"
+
+
+# --- A sheet longer than one form may post (DATA_UPLOAD_MAX_NUMBER_FIELDS) ------------------------
+
+
+def test_a_long_sheet_is_split_into_pages_that_each_post_within_the_limit(
+    institution, client_for, settings
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 60
+    world = reporting_world(institution, students=25, modules=1)
+    AnnotationColumn.objects.create(
+        institution=institution,
+        course=world.instance.course,
+        module=world.module,
+        kind=AnnotationKind.POINTS,
+    )
+    client = client_for(world.reporter)
+    # In the database's collation, as the sheet orders them.
+    ordered = list(
+        Person.objects.filter(pk__in=[p.pk for p in world.students]).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+    # (60 - 20 spare) // (grade, date, state, points) = 10 rows a page.
+    first = client.get(sheet(world)).text
+    assert [r[0] for r in sheet_rows(first)] == [p.full_name for p in ordered[:10]]
+    assert "Rows 1–10 of 25." in first
+    last = client.get(sheet(world), {"page": "3"}).text
+    assert [r[0] for r in sheet_rows(last)] == [p.full_name for p in ordered[20:]]
+    second = client.get(sheet(world), {"page": "2"}).text
+    changes = {f"{key(p)}-grade": "G" for p in ordered[10:20]}
+    data = form_data(second, "report-form", default_date=days(-1).isoformat(), **changes)
+    assert len(data) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    action = re.search(r'<form id="report-form" method="post" action="([^"]+)"', second)[1]
+    assert action == f"{sheet(world)}?page=2"
+    response = client.post(action, data)
+    assert response["Location"] == f"{sheet(world)}?page=2"
+    assert set(Result.objects.values_list("person_id", flat=True)) == {p.pk for p in ordered[10:20]}
+    # Marking ready from page 2 comes back to page 2.
+    ready = form_data(client.get(action).text, "ready-form", all="on")
+    back = client.post(f"{sheet(world)}ready/?page=2", ready)
+    assert back["Location"] == f"{sheet(world)}?page=2#ready"
+
+
+def test_a_student_added_by_number_is_shown_on_their_page(institution, client_for, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50  # (50 - 20) // 3 = 10 rows a page
+    world = reporting_world(institution, students=15, modules=1)
+    earlier = CourseInstanceFactory(course=world.instance.course, start_date=days(-400))
+    birth = datetime.date(1998, 5, 17)
+    last = PersonFactory(
+        last_name="Zzyzx", birth_date=birth, identity_number=valid_identity_number(birth, 419)
+    )
+    register(last, earlier)
+    response = client_for(world.reporter).post(
+        sheet(world) + "find/", {"number": last.identity_number}
+    )
+    assert response["Location"] == f"{sheet(world)}?page=2#row-{key(last)}"

@@ -195,7 +195,8 @@ def test_saving_by_code_reports_the_right_students_linked_to_the_session(
     names = client.get(f"/staff/results/{world.instance.public_id}/{world.module.code}/").text
     states = {r[0]: r[-2] for r in sheet_rows(names)}
     assert states[student_of(world, "TEN1-AAAAAA").full_name] == "Reported by code"
-    assert "31" not in re.sub(r"\d{4}-\d\d-\d\d|\d{8}-\*{4}", "", names.split("<table")[1])
+    assert 'value="31"' not in names
+    assert "TEN1-" not in names
 
 
 def test_changing_a_draft_by_code(world, session, client_for):
