@@ -31,7 +31,7 @@ def _at(today: datetime.date, days: int, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(today + days * DAY, datetime.time(hour)))
 
 
-def _session(institution_id: int, instances: list, plan: Plan, today: datetime.date):
+def create_session(institution_id: int, instances: list, plan: Plan, today: datetime.date):
     session = ActivitySession.objects.create(
         institution_id=institution_id,
         kind=plan.kind,
@@ -52,7 +52,7 @@ def _session(institution_id: int, instances: list, plan: Plan, today: datetime.d
     return session
 
 
-def _sign_up(session: ActivitySession, person_ids: list[int]) -> None:
+def sign_up(session: ActivitySession, person_ids: list[int]) -> None:
     Signup.objects.bulk_create(
         Signup(
             institution_id=session.institution_id,
@@ -84,13 +84,13 @@ def create_exam_sessions(today: datetime.date) -> None:
     student2 = Person.objects.filter(user__username="student2").first()
     if student2 is not None:
         for participation in _registered_instances(student2)[:1]:
-            session = _session(
+            session = create_session(
                 participation.institution_id,
                 [participation.course_instance],
                 Plan("TEN1", "Tentamen", "Written exam", 18, (-10, 5), capacity=80),
                 today,
             )
-            _sign_up(session, [student2.pk])
+            sign_up(session, [student2.pk])
 
 
 def _classmates(instance_id: int, but: int) -> list[int]:
@@ -109,14 +109,14 @@ def _sessions_at(
     first = participations[0].course_instance
     second = participations[-1].course_instance
     # Open for sign-up now, not yet signed up: the start page's "open for sign-up" section.
-    _session(
+    create_session(
         institution_id,
         [first],
         Plan("TEN1", "Tentamen", "Written exam", 24, (-5, 12), capacity=150),
         today,
     )
     # Signed up, anonymous: the expanded card shows her code.
-    signed = _session(
+    signed = create_session(
         institution_id,
         [second],
         Plan(
@@ -124,23 +124,23 @@ def _sessions_at(
         ),
         today,
     )
-    _sign_up(signed, [student.pk, *_classmates(second.pk, student.pk)])
+    sign_up(signed, [student.pk, *_classmates(second.pk, student.pk)])
     # Sign-up opens later.
-    _session(
+    create_session(
         institution_id,
         [first],
         Plan("LAB1", "Laborationsredovisning", "Laboratory report", 45, (6, 30), kind="lab"),
         today,
     )
     # Past, anonymous, with a re-take linked to it (reporting deadline two weeks before it).
-    past = _session(
+    past = create_session(
         institution_id,
         [second],
         Plan("TEN0", "Tentamen", "Written exam", -20, (-45, -27), anonymous=True),
         today,
     )
-    _sign_up(past, [student.pk, *_classmates(second.pk, student.pk)])
-    retake = _session(
+    sign_up(past, [student.pk, *_classmates(second.pk, student.pk)])
+    retake = create_session(
         institution_id,
         [second],
         Plan("OMT0", "Omtentamen", "Re-take", 30, (10, 23), kind="retake"),

@@ -1,8 +1,10 @@
 """Put the demo world together (DESIGN.md § Contracts: seed_demo)."""
 
 import datetime
+import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,6 +19,8 @@ from institutions.demo.journey_courses import create_journey_courses
 from institutions.demo.journeys import create_study_journeys
 from institutions.demo.participations import enrol
 from institutions.demo.programme_offers import create_programme_offers
+from institutions.demo.result_history import certify_completed_courses
+from institutions.demo.results import create_demo_results
 from institutions.demo.students import create_named_students, create_staff, draw_other_students
 from institutions.demo.terms import Calendar, calendar_around
 from institutions.demo.texts import create_local_texts
@@ -24,6 +28,7 @@ from institutions.demo.universities import UNIVERSITIES, create_university
 from institutions.models import Institution
 from people.models import Person
 from registration.models import CourseParticipation, Registration
+from results.models import Result
 
 DEMO_LOGINS = (
     "student",
@@ -45,14 +50,18 @@ class Summary:
     persons: int
     participations: int
     registrations: int
+    results: int = 0
+    # (university, token) of each demo exam system: shown once, only the hash is kept.
+    api_tokens: tuple[tuple[str, str], ...] = ()
 
     def lines(self) -> list[str]:
         return [
             f"Universities: {self.institutions}, courses: {self.courses}, "
             f"course instances: {self.course_instances}",
             f"Persons: {self.persons}, course participations: {self.participations}, "
-            f"registrations: {self.registrations}",
+            f"registrations: {self.registrations}, results: {self.results}",
             f'Demo logins (password "demo"): {", ".join(DEMO_LOGINS)}',
+            *(f"API token for {university}: {token}" for university, token in self.api_tokens),
         ]
 
 
@@ -72,6 +81,22 @@ def create_universities(calendar: Calendar, today: datetime.date) -> dict[str, C
     return catalogues
 
 
+@contextmanager
+def quiet_tasks() -> Iterator[None]:
+    """The e-mails the demo's results queue are recorded as sent (results.py); without a
+    broker the tasks run at commit, find nothing to send, and would each log a line (and
+    kombu once that its in-memory broker has no host name)."""
+    loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def seed_demo(
     *,
     today: datetime.date,
@@ -81,8 +106,10 @@ def seed_demo(
 ) -> Summary:
     """Fill an empty database; everything in one transaction, so a failure leaves nothing."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible draw of demo data, not a secret
+    # Grades are drawn apart, so that the persons drawn stay those of earlier versions.
+    grade_rng = random.Random(f"grades:{seed}")  # noqa: S311 - as above
     calendar = calendar_around(today)
-    with scopes_disabled(), transaction.atomic():
+    with quiet_tasks(), scopes_disabled(), transaction.atomic():
         catalogues = create_universities(calendar, today)
         lu = catalogues["lu"]
         journey = create_journey_courses(lu, calendar, today)
@@ -93,11 +120,16 @@ def seed_demo(
         create_study_journeys(lu, journey, offers, today)
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)
         create_exam_sessions(today)
+        tokens = create_demo_results(lu, staff, today, grade_rng)
+        examiners = {c.institution.pk: staff["examiner"] for c in catalogues.values()}
+        # Before the volume students: their completed courses get no results, which would
+        # cost three times the load itself in model rows (bulk.py).
+        certify_completed_courses(examiners, today, grade_rng)
         create_bulk_students(students, catalogues, today, rng, progress)
-        return summarise()
+        return summarise(tuple(tokens))
 
 
-def summarise() -> Summary:
+def summarise(api_tokens: tuple[tuple[str, str], ...] = ()) -> Summary:
     return Summary(
         institutions=Institution.objects.count(),
         courses=Course.objects.count(),
@@ -105,4 +137,6 @@ def summarise() -> Summary:
         persons=Person.objects.count(),
         participations=CourseParticipation.objects.count(),
         registrations=Registration.objects.count(),
+        results=Result.objects.count(),
+        api_tokens=api_tokens,
     )

@@ -143,6 +143,11 @@ def create_named_students(
 
 
 def create_staff(catalogues: dict[str, Catalogue]) -> dict[str, User]:
+    """The staff logins and their rights (T-ROLE-1): `teacher` reports on the courses of
+    Lund's mathematics department (an org unit); `examiner` certifies at every demo university
+    (the results marked ready at Lund are sent to him, and the demo's past results carry his
+    decision);
+    `studyadmin` administers Lund; `sysadmin` Lund and Uppsala."""
     lu, uu = catalogues["lu"], catalogues["uu"]
     staff = {
         "teacher": create_login("teacher", "Maria", "Nilsson"),
@@ -150,13 +155,10 @@ def create_staff(catalogues: dict[str, Catalogue]) -> dict[str, User]:
         "studyadmin": create_login("studyadmin", "Eva", "Berglund"),
         "sysadmin": create_login("sysadmin", "Oskar", "Sandberg"),
     }
-    grant(staff["teacher"], StaffRoleKind.REPORTER, lu.institution, course=lu.courses["MATA21"])
-    grant(
-        staff["examiner"],
-        StaffRoleKind.CERTIFIER,
-        lu.institution,
-        org_unit=lu.courses["MATA21"].org_unit,
-    )
+    mathematics = lu.courses["MATA21"].org_unit
+    grant(staff["teacher"], StaffRoleKind.REPORTER, lu.institution, org_unit=mathematics)
+    for catalogue in catalogues.values():
+        grant(staff["examiner"], StaffRoleKind.CERTIFIER, catalogue.institution)
     grant(staff["studyadmin"], StaffRoleKind.STUDY_ADMIN, lu.institution)
     for catalogue in (lu, uu):
         grant(staff["sysadmin"], StaffRoleKind.SYSTEM_ADMIN, catalogue.institution)

@@ -8,14 +8,17 @@ rolled back, so each run starts from an empty database.
 import datetime
 import itertools
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.test import override_settings
 from django.utils import timezone
 from django_scopes import scope
@@ -29,6 +32,7 @@ from catalog.models import (
     Module,
     ProgrammeCourse,
 )
+from exams.models import ActivitySession
 from institutions.demo.seed import DEMO_LOGINS, seed_demo
 from institutions.models import Institution, InstitutionSettings, LocalText, LocalTextSlot
 from people import identity
@@ -45,6 +49,15 @@ from registration.models import (
     Registration,
 )
 from registration.services import change_instance_targets
+from results.api_auth import hash_token
+from results.models import (
+    VISIBLE_TO_STUDENT,
+    ApiClient,
+    RejectedRecord,
+    Result,
+    ResultSource,
+    ResultState,
+)
 from studychoices.models import ChoicePeriod, StudyChoice
 
 S = ParticipationState
@@ -123,7 +136,9 @@ class TestSeededDemo:
         roles = sorted(StaffRole.objects.values_list("user__username", "institution__code", "role"))
 
         assert roles == [
+            ("examiner", "kth", "certifier"),
             ("examiner", "lu", "certifier"),
+            ("examiner", "uu", "certifier"),
             ("studyadmin", "lu", "study_admin"),
             ("sysadmin", "lu", "system_admin"),
             ("sysadmin", "uu", "system_admin"),
@@ -311,6 +326,76 @@ class TestSeededDemo:
         assert open_now != []
         assert later != []
 
+    def test_student_failed_then_passed_and_a_course_grade_rests_on_her_modules(self):
+        """Results demo: a re-take and a course grade (T-REP-1, T-CERT-1, S-EDU-3)."""
+        mata21 = demo_results("student", "MATA21").filter(course_instance__end_date__lt=TODAY())
+
+        exam = [(r.grade.code, r.annotations) for r in mata21.filter(module__code="0101")]
+        course_grade = mata21.get(module=None)
+
+        assert exam == [("U", {"points": "14"}), ("VG", {"points": "41"})]
+        assert (course_grade.grade.code, course_grade.state) == ("VG", ResultState.CERTIFIED)
+        assert course_grade.examination_date == max(r.examination_date for r in mata21)
+
+    def test_student_has_a_credited_module_and_a_removed_result(self):
+        credited = demo_results("student", "MATA22").get(source=ResultSource.CREDIT)
+        removed = Result.objects.get(person__user__username="student", state=ResultState.REMOVED)
+
+        assert (credited.module.code, credited.state) == ("0102", ResultState.CERTIFIED)
+        assert removed.course_instance.course.code == "MATA23"
+        assert removed.removal_reason.startswith("Reported on the wrong student")
+        assert removed.removed_by.username == "examiner"
+
+    def test_student_has_new_results_to_see_on_her_first_login(self):
+        """S-HOME-1: certified since she last looked; everything older she has seen."""
+        unseen = demo_results("student").filter(seen_by_student_at=None)
+
+        codes = sorted(
+            (r.course_instance.course.code, r.module.code if r.module else "")
+            for r in unseen.filter(state__in=VISIBLE_TO_STUDENT)
+        )
+
+        assert codes[:2] == [("MATA23", ""), ("MATA23", "0101")]
+        assert set(codes[2:]) <= {("MATM11", "0101")}
+
+    def test_classmates_sat_an_anonymous_exam_whose_drafts_came_by_code(self):
+        """T-EXT-1, T-ANON-1, B-7, B-8: drafts from the exam system keyed by code, points
+        kept, one record rejected and waiting in the inbox."""
+        session = ActivitySession.objects.get(label="DIG1")
+        codes = dict(session.signups.values_list("person_id", "anonymisation_code"))
+        drafts = list(Result.objects.filter(activity_session=session))
+        rejected = RejectedRecord.objects.get(session=session)
+
+        assert session.anonymous and session.grade_thresholds.count() == 3
+        assert {(r.state, r.source) for r in drafts} == {(ResultState.DRAFT, ResultSource.API)}
+        assert len(drafts) == len(codes) - 1
+        assert all(r.person_id in codes and "points" in r.annotations for r in drafts)
+        assert rejected.payload["anonymisation_code"] in codes.values()
+        assert rejected.state == "rejected"
+
+    def test_classmates_assignments_are_drafts_ready_for_the_examiner_and_one_prepared(self):
+        assignments = Result.objects.filter(
+            module__code="0102", course_instance__course__code="MATA21", activity_session=None
+        ).exclude(person__user__username="student")
+
+        states = Counter(assignments.values_list("state", flat=True))
+        notified = set(assignments.filter(state="ready").values_list("notify__username", flat=True))
+
+        assert set(states) == {"draft", "ready", "certified", "removal_prepared"}
+        assert notified == {"examiner"}
+
+    def test_every_completed_course_has_its_certified_course_grade(self):
+        assert_completed_courses_have_course_grades()
+
+    def test_every_result_has_its_history(self):
+        assert_results_history_agrees(TODAY())
+
+    def test_the_exam_system_has_a_client_at_lund(self):
+        client = ApiClient.objects.select_related("institution", "acting_user").get()
+
+        assert (client.institution.code, client.acting_user.username) == ("lu", "studyadmin")
+        assert client.active
+
 
 @pytest.mark.django_db
 def test_demo_logins_accept_the_password_demo():
@@ -385,6 +470,27 @@ def test_summary_lists_the_demo_logins():
     assert 'Demo logins (password "demo"): ' + ", ".join(DEMO_LOGINS) in output
 
 
+@pytest.mark.django_db
+def test_summary_prints_the_exam_systems_token_once_kept_only_as_its_hash():
+    output = seed()
+
+    (line,) = [line for line in output.splitlines() if line.startswith("API token for ")]
+    university, token = line.removeprefix("API token for ").split(": ")
+    client = ApiClient.objects.get()
+
+    assert university == "Lund University"
+    assert client.token_hash == hash_token(token)
+    assert token not in client.token_hash
+
+
+@contextmanager
+def clock_at(day: datetime.date) -> Iterator[None]:
+    """Django's clock (timezone.now, and so localdate) at noon in Stockholm on `day`."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 def check_deferred_constraints_now() -> None:
     """On PostgreSQL the foreign keys (and registration/0002's composite ones) are checked at
     commit, which a rolled-back test never reaches: check them here instead."""
@@ -409,6 +515,51 @@ def assert_history_and_registrations_agree(today: datetime.date) -> None:
             assert r.course_instance_id == p.course_instance_id
             assert (r.course_instance_id, r.study_period_id) in instance_periods
     assert ParticipationEvent.objects.filter(at__date__gt=today).count() == 0
+
+
+def TODAY() -> datetime.date:
+    return timezone.localdate()
+
+
+def demo_results(username: str, course_code: str | None = None):
+    results = Result.objects.filter(person__user__username=username)
+    if course_code:
+        results = results.filter(course_instance__course__code=course_code)
+    return results.select_related("grade", "module", "course_instance__course").order_by(
+        "examination_date", "certified_at", "pk"
+    )
+
+
+def assert_completed_courses_have_course_grades() -> None:
+    """A participation is completed by its certified course grade (results.services.certify),
+    so every completed one in the demo has one; the volume students (`--students`, serials
+    from 900: identities.py) are left without results (bulk.py)."""
+    course_grade = Result.objects.filter(
+        person_id=OuterRef("person_id"),
+        course_instance_id=OuterRef("course_instance_id"),
+        module=None,
+        state__in=VISIBLE_TO_STUDENT,
+    )
+    completed = CourseParticipation.objects.filter(state=S.COMPLETED).exclude(
+        person__identity_number__regex=r"^\d{8}9\d{3}$"
+    )
+
+    assert completed.exists()
+    assert completed.exclude(Exists(course_grade)).count() == 0
+
+
+def assert_results_history_agrees(today: datetime.date) -> None:
+    """Each result's history runs from "" through the allowed moves to its state, is dated
+    no later than today, and a certified result carries its decision."""
+    for result in Result.objects.prefetch_related("events"):
+        events = list(result.events.all())
+        assert events[0].from_state == "" and events[0].action == "reported"
+        assert events[-1].to_state == result.state
+        assert all(a.to_state == b.from_state for a, b in itertools.pairwise(events))
+        assert all(timezone.localdate(e.at) <= today for e in events)
+        assert result.examination_date <= today
+        if result.state in VISIBLE_TO_STUDENT:
+            assert result.certified_by_id is not None and result.certified_at is not None
 
 
 def at_lund(username: str):
@@ -472,7 +623,9 @@ def assert_student_journey_on_show(today: datetime.date) -> None:
     ],
 )
 def test_demo_is_consistent_whatever_the_day(today):
-    with transaction.atomic():
+    # The clock is set to that day too: the result services judge dates against it (an
+    # examination date may not lie in the future), as they do when seed_demo runs for real.
+    with transaction.atomic(), clock_at(today):
         seed_demo(today=today, students=20)
         check_deferred_constraints_now()
 
@@ -483,5 +636,8 @@ def test_demo_is_consistent_whatever_the_day(today):
         assert CourseInstancePeriod.objects.filter(registration_opens__gt=today).exists()
         assert_history_and_registrations_agree(today)
         assert_student_journey_on_show(today)
+        assert_results_history_agrees(today)
+        assert_completed_courses_have_course_grades()
+        assert demo_results("student").filter(seen_by_student_at=None).count() >= 2
         assert Module.objects.filter(credits__lte=Decimal(0)).count() == 0
         transaction.set_rollback(True)

@@ -74,7 +74,7 @@ def test_staff_with_a_right_on_the_course_see_every_state(world, client_for):
 
     m1, m2, m3 = world.modules
     day = lambda n: (timezone.localdate() - datetime.timedelta(days=n)).isoformat()  # noqa: E731
-    found = [row.split(" certified by")[0].split(" · Timeline")[0] for row in rows(text)]
+    found = [row.split(" · certified by")[0].split(" · Timeline")[0] for row in rows(text)]
     assert found == [
         f"{m1.code} {m1.name}: Pass (G) · {day(3)} · Certified Credited",
         f"{m1.code} {m1.name}: Fail (U) · {day(2)} · Draft",
@@ -110,7 +110,7 @@ def test_staff_without_a_right_on_the_course_see_only_certified_results(
     text = client_for(elsewhere).get(overview_url(me)).text
 
     found = rows(text)
-    assert [row.split(" · ")[-1].split(" certified by")[0] for row in found] == [
+    assert [row.split(" · certified by")[0].split(" · ")[-1] for row in found] == [
         "Certified Credited",
         "Prepared for removal",
     ]
