@@ -379,6 +379,21 @@ def test_save_changes_an_open_row_and_leaves_the_others_alone(world, client_for)
     assert Result.objects.get(person=anna).version == 1
 
 
+def test_a_result_marked_ready_can_still_be_changed_and_stays_ready(world, client_for):
+    """T-REP-3: the reporter may change grade or date of a ready result."""
+    anna, *_ = world.students
+    drafts = report(world, anna)
+    services.mark_ready(
+        world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
+    )
+    client = client_for(world.reporter)
+    html = client.get(sheet(world)).text
+    assert sheet_rows(html)[0][-2] == "Marked as ready"
+    client.post(sheet(world), form_data(html, "report-form", **{f"{key(anna)}-grade": "U"}))
+    ready = Result.objects.get(person=anna)
+    assert (ready.state, ready.grade.code, ready.ready_grade.code) == (S.READY, "U", "G")
+
+
 def test_nothing_filled_saves_nothing(world, client_for):
     client = client_for(world.reporter)
     data = form_data(client.get(sheet(world)).text, "report-form")
