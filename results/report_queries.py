@@ -232,8 +232,8 @@ def scale_grades(scale_id: int) -> list[Grade]:
 def sheet(
     course_instance: CourseInstance, module: Module | None, extra_ids: list[int] | None = None
 ) -> Sheet:
-    """Everything the report sheet of one module (or the course grade) shows. Six queries for
-    a module, eight for the course grade, whatever the number of participants."""
+    """Everything the report sheet of one module (or the course grade) shows. Five queries for
+    a module, six for the course grade, whatever the number of participants."""
     people = list(participants(course_instance, module, extra_ids or []))
     ids = [p.pk for p in people]
     rows = {p.pk: SheetRow(person=p) for p in people}
