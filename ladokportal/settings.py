@@ -98,6 +98,10 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
+# A report sheet of 500 students posts about four fields a row (T-REP-1); Django's default of
+# 1000 would split it into pages. Still a bound against oversized forms.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
