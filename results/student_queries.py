@@ -21,7 +21,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
@@ -151,25 +150,23 @@ def course_results(person: Person, course: Course, modules: list[Module]) -> Cou
 # --- Start page: new results (S-HOME-1) ---------------------------------------------------------
 
 
-def _course_page_of_result() -> Subquery:
+def _course_page_of_result() -> Coalesce:
     """The public id of the student's participation on the result's course, for the link to the
-    course page: the participation on the result's own instance first, else the latest one."""
-    return Subquery(
-        CourseParticipation.objects.filter(
-            person_id=OuterRef("person_id"),
-            course_instance__course_id=OuterRef("course_instance__course_id"),
-        )
-        # Annotated, not ordered on directly: Django cannot compile an outer reference
-        # inside an order_by expression.
-        .annotate(
-            other_instance=Case(
-                When(course_instance_id=OuterRef("course_instance_id"), then=0),
-                default=1,
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("other_instance", "-course_instance__start_date", "-pk")
-        .values("public_id")[:1]
+    course page: the participation on the result's own instance first, else the latest one.
+    Two subqueries, not one ordered on the outer instance: SQLite cannot see an outer column
+    in a subquery's ORDER BY."""
+    mine = CourseParticipation.objects.filter(person_id=OuterRef("person_id"))
+    return Coalesce(
+        Subquery(
+            mine.filter(course_instance_id=OuterRef("course_instance_id"))
+            .order_by("-pk")
+            .values("public_id")[:1]
+        ),
+        Subquery(
+            mine.filter(course_instance__course_id=OuterRef("course_instance__course_id"))
+            .order_by("-course_instance__start_date", "-pk")
+            .values("public_id")[:1]
+        ),
     )
 
 
