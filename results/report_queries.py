@@ -165,13 +165,16 @@ class SheetRow:
     all_modules_passed: bool | None = None
     proposed_grade: Grade | None = None
     proposed_date: datetime.date | None = None
+    # Sat an anonymous exam of this module whose result is not yet certified.
+    anonymous_pending: bool = False
 
     @property
     def by_code(self) -> bool:
-        """B-6: reported by anonymisation code and not yet certified: the page shows neither
-        grade nor anything else of it next to the name."""
+        """B-6: a participant of an anonymous exam not yet certified. Every such row looks the
+        same, reported by code or not yet, so that which names have a result cannot be matched
+        against the codes that have one."""
         session = self.open_result.activity_session if self.open_result else None
-        return bool(session and session.anonymous)
+        return self.anonymous_pending or bool(session and session.anonymous)
 
 
 @dataclass
@@ -225,6 +228,32 @@ def participants(
     ).order_by("last_name", "first_name", "pk")
 
 
+def _anonymous_pending(course_instance: CourseInstance, module: Module, ids: list[int]) -> set[int]:
+    """Who sat an anonymous exam of this module on this instance (held already, sign-up active)
+    without a certified result from it yet (B-6). One query."""
+    from django.utils import timezone
+
+    from exams.models import Signup
+
+    certified = Result.objects.filter(
+        person_id=OuterRef("person_id"),
+        activity_session_id=OuterRef("session_id"),
+        state__in=VISIBLE_TO_STUDENT,
+    )
+    return set(
+        Signup.objects.filter(
+            person_id__in=ids,
+            cancelled_at__isnull=True,
+            session__anonymous=True,
+            session__modules=module,
+            session__course_instances=course_instance,
+            session__starts_at__lte=timezone.now(),
+        )
+        .exclude(Exists(certified))
+        .values_list("person_id", flat=True)
+    )
+
+
 def scale_grades(scale_id: int) -> list[Grade]:
     return list(Grade.objects.filter(scale_id=scale_id).order_by("rank"))
 
@@ -232,7 +261,7 @@ def scale_grades(scale_id: int) -> list[Grade]:
 def sheet(
     course_instance: CourseInstance, module: Module | None, extra_ids: list[int] | None = None
 ) -> Sheet:
-    """Everything the report sheet of one module (or the course grade) shows. Five queries for
+    """Everything the report sheet of one module (or the course grade) shows. Six queries for
     a module, six for the course grade, whatever the number of participants."""
     people = list(participants(course_instance, module, extra_ids or []))
     ids = [p.pk for p in people]
@@ -252,6 +281,9 @@ def sheet(
             row.open_result = result
         else:
             row.certified = result  # the latest certified counts, as in validation
+    if module is not None:
+        for person_id in _anonymous_pending(course_instance, module, ids):
+            rows[person_id].anonymous_pending = True
     scale_id = validation.scale_of(course_instance, module)
     grades = scale_grades(scale_id)
     if module is None:

@@ -891,7 +891,7 @@ def _crowd(institution, count: int):
 def test_sheet_query_count_does_not_grow(institution, client_for, django_assert_num_queries, count):
     world = _crowd(institution, count)
     client = client_for(world.reporter)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(sheet(world))
     assert len(sheet_rows(response.text)) == count
 
@@ -907,7 +907,7 @@ def test_save_query_count_does_not_grow(institution, client_for, django_assert_n
         changes[f"{key(person)}-grade"] = "G"
         changes[f"{key(person)}-date"] = days(-1).isoformat()
     data = form_data(client.get(sheet(world)).text, "report-form", **changes)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):
         response = client.post(sheet(world), data)
     assert response.status_code == 302
     assert Result.objects.filter(state=S.DRAFT).count() == count - 1
@@ -998,3 +998,40 @@ def test_a_student_added_by_number_is_shown_on_their_page(institution, client_fo
         sheet(world) + "find/", {"number": last.identity_number}
     )
     assert response["Location"] == f"{sheet(world)}?page=2#row-{key(last)}"
+
+
+def test_every_participant_of_an_anonymous_exam_looks_the_same_until_certified(world, client_for):
+    """B-6: not only the names with a code-reported result are hidden: every participant of a
+    held anonymous exam shows the same, or the names with a result could be matched against
+    the codes with one. Once certified, the row is an ordinary one again."""
+    anna, bo, cecilia = world.students
+    session = ActivitySessionFactory(
+        institution=world.instance.institution,
+        anonymous=True,
+        course_instances=[world.instance],
+        starts_at=timezone.now() - datetime.timedelta(days=5),
+        ends_at=timezone.now() - datetime.timedelta(days=5) + datetime.timedelta(hours=4),
+    )
+    session.modules.add(world.module)
+    for person in (anna, bo):
+        SignupFactory(session=session, person=person)
+    services.save_drafts(
+        world.reporter,
+        course_instance=world.instance,
+        module=world.module,
+        entries=[Entry(person=anna, grade=grade("G"), examination_date=days(-4))],
+        activity_session=session,
+    )
+    rows = {r[0]: r[3:] for r in sheet_rows(client_for(world.reporter).get(sheet(world)).text)}
+    assert rows["Anna Andersson"] == rows[bo.full_name]
+    assert rows["Anna Andersson"][1] == "Reported by code"
+    assert rows[cecilia.full_name][1] != "Reported by code"  # did not sit the exam
+
+    draft = Result.objects.get(person=anna)
+    ready = services.mark_ready(
+        world.reporter, results=[draft], graded_by=world.reporter, notify=None
+    )
+    services.certify(world.examiner, results=ready)
+    rows = {r[0]: r[3:] for r in sheet_rows(client_for(world.reporter).get(sheet(world)).text)}
+    assert rows["Anna Andersson"][1] != "Reported by code"
+    assert rows[bo.full_name][1] == "Reported by code"
