@@ -26,6 +26,7 @@ from registration.models import (
     ParticipationState,
     ProgrammeParticipation,
 )
+from results.models import ResultState
 from studychoices.models import ChoiceAlternative, ChoicePeriod
 from tests.browser import (
     assert_no_axe_violations,
@@ -54,6 +55,7 @@ from tests.factories import (
     valid_identity_number,
 )
 from tests.factories.catalog import restore_national_scales
+from tests.factories.results import ResultFactory, grade
 
 S = ParticipationState
 
@@ -205,6 +207,18 @@ def build_journey(institution: Institution) -> Journey:
         start=-300,
         windows=((-310, -300),),
         registered=1,
+    )
+    # Completed means a certified course grade (S-EDU-2 reads it from the results); seen long
+    # ago, so it is no news on the start page.
+    ResultFactory(
+        person=sara,
+        course_instance=completed.course_instance,
+        grade=grade("G"),
+        examination_date=completed.course_instance.end_date,
+        state=ResultState.CERTIFIED,
+        certified_by=UserFactory(username="bi-examiner"),
+        certified_at=timezone.now(),
+        seen_by_student_at=timezone.now(),
     )
 
     programme = ProgrammeParticipationFactory(
