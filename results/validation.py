@@ -61,6 +61,18 @@ def registered_person_ids(course_id: int, person_ids: list[int]) -> set[int]:
     )
 
 
+def course_graded_person_ids(course_id: int, person_ids: list[int]) -> set[int]:
+    """Who of these has a certified course grade on the course (on any instance). One query."""
+    return set(
+        Result.objects.filter(
+            person_id__in=person_ids,
+            course_instance__course_id=course_id,
+            module__isnull=True,
+            state__in=VISIBLE_TO_STUDENT,
+        ).values_list("person_id", flat=True)
+    )
+
+
 def counting_module_results(course_id: int, person_ids: list[int]) -> dict[int, dict[int, Result]]:
     """person → module → the result that counts: the latest certified, not removed (a fail and
     then a pass at the re-take: the pass counts). One query."""
@@ -113,7 +125,7 @@ def _annotation_errors(annotations: dict[str, str], kinds: list[str]) -> list[st
 def check_entries(
     course_instance: CourseInstance, module: Module | None, entries: list[Entry]
 ) -> dict[int, list[str]]:
-    """Every row's problems, by index; empty when all may be saved. Queries: at most four."""
+    """Every row's problems, by index; empty when all may be saved. Queries: at most five."""
     errors: dict[int, list[str]] = {}
     today = timezone.localdate()
     scale_id = scale_of(course_instance, module)
@@ -121,6 +133,7 @@ def check_entries(
     registered = registered_person_ids(course_instance.course_id, person_ids) if entries else set()
     kinds = annotation_kinds(course_instance, module) if entries else []
     basis = course_grade_basis(course_instance, person_ids) if module is None and entries else None
+    graded = course_graded_person_ids(course_instance.course_id, person_ids) if entries else set()
     seen: set[int] = set()
 
     for index, entry in enumerate(entries):
@@ -147,6 +160,15 @@ def check_entries(
                 % {"date": date_format(course_instance.start_date, "SHORT_DATE_FORMAT")}
             )
         row += _annotation_errors(entry.annotations, kinds)
+        if entry.person.pk in graded and entry.result is None:
+            # T-REM-1: the certified course grade rests on the module results; a new result
+            # (a module re-take or a second course grade) waits until it is removed.
+            row.append(
+                _(
+                    "A certified course grade rests on this student's results. "
+                    "The course grade must be removed first."
+                )
+            )
         if basis is not None:
             row += _course_grade_errors(entry, *basis)
         if row:

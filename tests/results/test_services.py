@@ -325,3 +325,42 @@ def test_certify_500_has_fixed_queries(institution, django_assert_max_num_querie
             services.certify(world.examiner, results=ready)
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_nothing_new_is_reported_under_a_certified_course_grade(institution):
+    """T-REM-1: a certified course grade rests on the module results. A second course grade or a
+    new module result (which would change what counts) waits until the course grade is removed."""
+    world = reporting_world(institution, students=1, modules=1)
+    student = world.students[0]
+    _certified(world, world.modules[0])
+    day = Result.objects.get().examination_date
+    services.save_drafts(
+        world.reporter,
+        course_instance=world.instance,
+        module=None,
+        entries=[Entry(person=student, grade=grade("G"), examination_date=day)],
+    )
+    course_grade = Result.objects.get(module=None)
+    ready = services.mark_ready(
+        world.reporter, results=[course_grade], graded_by=world.reporter, notify=None
+    )
+    services.certify(world.examiner, results=ready)
+    for module in (None, world.modules[0]):
+        with pytest.raises(InvalidEntries) as caught:
+            services.save_drafts(
+                world.reporter,
+                course_instance=world.instance,
+                module=module,
+                entries=[Entry(person=student, grade=grade("U"), examination_date=day)],
+            )
+        assert any("must be removed first" in m for m in caught.value.errors[0])
+    assert Result.objects.count() == 2
+    course_grade.refresh_from_db()
+    services.remove(world.examiner, result=course_grade, reason="Dnr 2026/77")
+    services.save_drafts(
+        world.reporter,
+        course_instance=world.instance,
+        module=world.modules[0],
+        entries=[Entry(person=student, grade=grade("U"), examination_date=day)],
+    )
+    assert Result.objects.filter(state=ResultState.DRAFT).count() == 1

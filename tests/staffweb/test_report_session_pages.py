@@ -428,7 +428,7 @@ def test_code_page_query_count_does_not_grow(
     assert len(sheet_rows(response.text)) == count
     changes = {f"c{code}-grade": "U" for code in codes}
     data = form_data(response.text, "report-form", **changes)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(27):
         saved = client.post(codes_url(session), data)
     assert saved.status_code == 302
     assert Result.objects.filter(grade__code="U").count() == count
