@@ -158,8 +158,10 @@ def test_staff_home(page: Page, live_server, world, locale: str) -> None:
     assert page.url == f"{live_server.url}/staff/"
     assert html_lang(page) == locale[:2]
     assert page.locator("h1").inner_text() == say(locale, sv="Personalstart", en="Staff home")
+    # Tove reports results (T-DEAD-1: the card lists what is due), then her rights.
     assert page.locator("main .card h2").all_inner_texts() == [
-        say(locale, sv="Lunds universitet aktuellt", en="Lund University current")
+        say(locale, sv="Rapportera resultat", en="Report results"),
+        say(locale, sv="Lunds universitet aktuellt", en="Lund University current"),
     ]
     assert_phone_ready(page)
 
