@@ -21,6 +21,8 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         (S.ADMITTED, S.REGISTERED),
         (S.EXPECTED, S.REGISTERED),
         (S.REGISTERED, S.COMPLETED),
+        # The certified course grade that completed the course was removed (T-REM-1).
+        (S.COMPLETED, S.REGISTERED),
         (S.ADMITTED, S.WITHDRAWN),
         (S.EXPECTED, S.WITHDRAWN),
         (S.EXPECTED, S.CANCELLED),

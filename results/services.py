@@ -409,21 +409,33 @@ def _check_course_grade_basis(found: dict[int, Result]) -> None:
 
 def _complete_participations(course_grades: list[Result], actor: User) -> None:
     """A certified course grade completes the student's registered participation (S-EDU-1)."""
+    from registration.models import ParticipationState as P
+
+    _move_participations(course_grades, actor, P.REGISTERED, P.COMPLETED, "course grade certified")
+
+
+def _move_participations(
+    course_grades: list[Result], actor: User, from_state: str, to_state: str, note: str
+) -> None:
+    """Move the participations the course grades belong to, in bulk and with their history
+    (registration.workflow's table allows both directions)."""
     if not course_grades:
         return
-    from registration.models import CourseParticipation, ParticipationEvent, ParticipationState
+    from registration.models import CourseParticipation, ParticipationEvent
+    from registration.workflow import ALLOWED
 
+    assert (from_state, to_state) in ALLOWED  # noqa: S101  (a programming error, not input)
     pairs = Q()
     for r in course_grades:
         pairs |= Q(person_id=r.person_id, course_instance_id=r.course_instance_id)
     participations = list(
         CourseParticipation.objects.select_for_update()
-        .filter(pairs, state=ParticipationState.REGISTERED)
+        .filter(pairs, state=from_state)
         .order_by("pk")
     )
     now = timezone.now()
     for p in participations:
-        p.state = ParticipationState.COMPLETED
+        p.state = to_state
         p.state_changed_at = now
     CourseParticipation.objects.bulk_update(participations, ["state", "state_changed_at"])
     ParticipationEvent.objects.bulk_create(
@@ -431,9 +443,9 @@ def _complete_participations(course_grades: list[Result], actor: User) -> None:
             institution_id=p.institution_id,
             course_participation=p,
             actor=actor,
-            from_state=ParticipationState.REGISTERED,
-            to_state=ParticipationState.COMPLETED,
-            note="course grade certified",
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
         )
         for p in participations
     )
@@ -502,6 +514,7 @@ def remove(actor: User, *, result: Result, reason: str = "") -> Result:
             reason = locked.removal_reason
         reason = _require_reason(reason)
         _refuse_if_course_grade_rests_on(found)
+        was_decided = locked.state in VISIBLE_TO_STUDENT
         now = timezone.now()
 
         def stamp(r: Result) -> None:
@@ -509,7 +522,7 @@ def remove(actor: User, *, result: Result, reason: str = "") -> Result:
             r.removed_at = now
             r.removal_reason = reason
 
-        return _move_all(
+        removed = _move_all(
             actor,
             found,
             A.REMOVED,
@@ -517,6 +530,14 @@ def remove(actor: User, *, result: Result, reason: str = "") -> Result:
             fields=("removed_by", "removed_at", "removal_reason"),
             change=stamp,
         )[0]
+        if removed.module_id is None and was_decided:
+            # The course is no longer completed by a grade: back to registered (S-EDU-1).
+            from registration.models import ParticipationState as P
+
+            _move_participations(
+                [removed], actor, P.COMPLETED, P.REGISTERED, "course grade removed"
+            )
+        return removed
 
 
 def _refuse_if_course_grade_rests_on(found: dict[int, Result]) -> None:

@@ -19,6 +19,8 @@ EXPECTED_TABLE = {
     (S.ADMITTED, S.REGISTERED),
     (S.EXPECTED, S.REGISTERED),
     (S.REGISTERED, S.COMPLETED),
+    # T-REM-1: the certified course grade that completed it was removed
+    (S.COMPLETED, S.REGISTERED),
     # S-WD-1: withdrawal from a place not yet taken up
     (S.ADMITTED, S.WITHDRAWN),
     (S.EXPECTED, S.WITHDRAWN),

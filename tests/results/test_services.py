@@ -254,6 +254,12 @@ def test_course_grade_needs_every_module_passed(institution):
         services.remove(world.examiner, result=module_result, reason="Fel student")
     course_grade.refresh_from_db()
     services.remove(world.examiner, result=course_grade, reason="Beslut 2026-123")
+    participation.refresh_from_db()
+    assert participation.state == ParticipationState.REGISTERED  # no longer completed
+    assert list(participation.events.values_list("from_state", "to_state"))[-1] == (
+        ParticipationState.COMPLETED,
+        ParticipationState.REGISTERED,
+    )
     module_result.refresh_from_db()
     services.remove(world.examiner, result=module_result, reason="Beslut 2026-124")
     module_result.refresh_from_db()
