@@ -121,7 +121,10 @@ def seed_demo(
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)
         create_exam_sessions(today)
         tokens = create_demo_results(lu, staff, today, grade_rng)
-        examiners = {c.institution.pk: staff["examiner"] for c in catalogues.values()}
+        examiners = {
+            c.institution.pk: staff["examiner" if code == "lu" else f"examiner-{code}"]
+            for code, c in catalogues.items()
+        }
         # Before the volume students: their completed courses get no results, which would
         # cost three times the load itself in model rows (bulk.py).
         certify_completed_courses(examiners, today, grade_rng)

@@ -144,9 +144,9 @@ def create_named_students(
 
 def create_staff(catalogues: dict[str, Catalogue]) -> dict[str, User]:
     """The staff logins and their rights (T-ROLE-1): `teacher` reports on the courses of
-    Lund's mathematics department (an org unit); `examiner` certifies at every demo university
-    (the results marked ready at Lund are sent to him, and the demo's past results carry his
-    decision);
+    Lund's mathematics department (an org unit); `examiner` certifies at Lund (the results marked
+    ready there are sent to him, so his staff web opens at Lund with work waiting), and each other
+    university has an examiner of its own for its past results (`examiner-kth`, `examiner-uu`);
     `studyadmin` administers Lund; `sysadmin` Lund and Uppsala."""
     lu, uu = catalogues["lu"], catalogues["uu"]
     staff = {
@@ -157,8 +157,11 @@ def create_staff(catalogues: dict[str, Catalogue]) -> dict[str, User]:
     }
     mathematics = lu.courses["MATA21"].org_unit
     grant(staff["teacher"], StaffRoleKind.REPORTER, lu.institution, org_unit=mathematics)
-    for catalogue in catalogues.values():
-        grant(staff["examiner"], StaffRoleKind.CERTIFIER, catalogue.institution)
+    grant(staff["examiner"], StaffRoleKind.CERTIFIER, lu.institution)
+    for code, catalogue in catalogues.items():
+        if code != "lu":
+            staff[f"examiner-{code}"] = create_login(f"examiner-{code}", "Examinator", code.upper())
+            grant(staff[f"examiner-{code}"], StaffRoleKind.CERTIFIER, catalogue.institution)
     grant(staff["studyadmin"], StaffRoleKind.STUDY_ADMIN, lu.institution)
     for catalogue in (lu, uu):
         grant(staff["sysadmin"], StaffRoleKind.SYSTEM_ADMIN, catalogue.institution)

@@ -136,9 +136,9 @@ class TestSeededDemo:
         roles = sorted(StaffRole.objects.values_list("user__username", "institution__code", "role"))
 
         assert roles == [
-            ("examiner", "kth", "certifier"),
             ("examiner", "lu", "certifier"),
-            ("examiner", "uu", "certifier"),
+            ("examiner-kth", "kth", "certifier"),
+            ("examiner-uu", "uu", "certifier"),
             ("studyadmin", "lu", "study_admin"),
             ("sysadmin", "lu", "system_admin"),
             ("sysadmin", "uu", "system_admin"),
