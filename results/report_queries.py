@@ -304,9 +304,7 @@ def _course_grade_basis(
     module_ids, counting = validation.course_grade_basis(course_instance, list(rows))
     for person_id, row in rows.items():
         mine = counting.get(person_id, {})
-        row.all_modules_passed = bool(module_ids) and all(
-            m in mine and mine[m].grade.passing for m in module_ids
-        )
+        row.all_modules_passed = validation.all_modules_passed(module_ids, mine)
         row.proposed_grade, row.proposed_date = validation.proposed_course_grade(
             module_ids, mine, course_instance.course.grading_scale_id, grades
         )

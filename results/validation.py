@@ -176,6 +176,12 @@ def check_entries(
     return errors
 
 
+def all_modules_passed(module_ids: list[int], mine: dict[int, Result]) -> bool:
+    """Whether a course grade may rest on these counting module results: the course has modules
+    and each has a passed, certified result."""
+    return bool(module_ids) and all(m in mine and mine[m].grade.passing for m in module_ids)
+
+
 def _course_grade_errors(
     entry: Entry, module_ids: list[int], counting: dict[int, dict[int, Result]]
 ) -> list[str]:
@@ -184,7 +190,7 @@ def _course_grade_errors(
     if entry.grade is not None and not entry.grade.passing:
         return [_("A course grade is never a failing grade.")]
     mine = counting.get(entry.person.pk, {})
-    if not module_ids or any(m not in mine or not mine[m].grade.passing for m in module_ids):
+    if not all_modules_passed(module_ids, mine):
         return [_("The course grade can be reported once every module is passed and certified.")]
     latest = max(r.examination_date for r in mine.values() if r.module_id in module_ids)
     if entry.examination_date is not None and entry.examination_date != latest:
@@ -200,7 +206,7 @@ def proposed_course_grade(
 ) -> tuple[Grade | None, datetime.date | None]:
     """What the reporting page pre-fills for a course grade: the date of the latest module and,
     for a course of a single module, the module's grade when the course uses the same scale."""
-    if not module_ids or any(m not in mine or not mine[m].grade.passing for m in module_ids):
+    if not all_modules_passed(module_ids, mine):
         return None, None
     latest = max(mine[m].examination_date for m in module_ids)
     if len(module_ids) == 1:
