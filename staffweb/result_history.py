@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.access import staff_required
-from results import certify_queries, services
+from results import certify_queries, services, workflow
 from results.errors import NotAllowed, ResultError
-from results.models import Result, ResultState
+from results.models import Result, ResultAction, ResultState
 from staffweb.certifying import certifier_required, rights
 from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
 
 S = ResultState
-REMOVABLE = (S.READY, S.CERTIFIED, S.REMOVAL_PREPARED)
+A = ResultAction
 
 
 def _result(request: HttpRequest, result_id: uuid.UUID) -> Result:
@@ -45,9 +45,10 @@ def _actions(request: HttpRequest, result: Result) -> dict:
     may_certify = rights(request).may_certify(course)
     return {
         "may_certify": may_certify,
-        "may_prepare": may_report and result.state == S.CERTIFIED,
-        "may_withdraw": may_report and result.state == S.REMOVAL_PREPARED,
-        "may_remove": may_certify and result.state in REMOVABLE,
+        # What the page offers is what the transition table allows (results.workflow).
+        "may_prepare": may_report and workflow.allows(result.state, A.REMOVAL_PREPARED),
+        "may_withdraw": may_report and workflow.allows(result.state, A.REMOVAL_WITHDRAWN),
+        "may_remove": may_certify and workflow.allows(result.state, A.REMOVED),
     }
 
 
@@ -133,7 +134,7 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     result = _result(request, result_id)
     if not rights(request).may_certify(result.course_instance.course):
         raise PermissionDenied
-    if result.state not in REMOVABLE:
+    if not _actions(request, result)["may_remove"]:
         messages.error(request, _("This result cannot be removed."))
         return _back(result)
     prepared = result.removal_reason if result.state == S.REMOVAL_PREPARED else ""
