@@ -110,6 +110,12 @@ def test_examiner_reviews_reauthenticates_and_certifies(
     open_page(page, f"{live_server.url}/staff/results/certify/result/{result.public_id}/remove/")
     check_page(page)
 
+    # Prepared removals waiting for this examiner (T-REM-1): one, after a reporter prepared it.
+    services.prepare_removal(world.reporter, result=result, reason="Dnr 2026/12")
+    open_page(page, f"{live_server.url}/staff/results/certify/removals/")
+    assert result.person.full_name in page.content()
+    check_page(page)
+
 
 @LOCALES
 def test_correct_and_preview_warnings_on_a_phone(

@@ -15,7 +15,7 @@ from tests.browser import LAPTOP, PHONE, login, open_page, submit
 from tests.browser.journey import LOCALES, check_page
 from tests.factories.catalog import restore_national_scales
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
-from tests.factories.results import reporting_world
+from tests.factories.results import ResultFactory, reporting_world
 
 
 def _world(institution):
@@ -94,6 +94,16 @@ def test_reporter_reports_three_students_and_marks_them_ready(
     assert page.locator("#problems a").count() == 1
     assert page.locator(f"#{key}-errors").count() == 1
     assert Result.objects.filter(module=world.modules[1]).count() == 0
+    check_page(page)
+
+    # Discarding a draft asks first, on a page of its own (works without JavaScript).
+    draft = ResultFactory(
+        course_instance=world.instance, module=world.modules[1], person=world.students[1]
+    )
+    open_page(
+        page,
+        f"{live_server.url}/staff/results/{world.instance.public_id}/M2/discard/{draft.public_id}/",
+    )
     check_page(page)
 
 
