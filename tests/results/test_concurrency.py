@@ -7,18 +7,14 @@ race. Whatever the interleaving, the end is one that the two acts one after the 
 made, and every change has its event.
 """
 
-import threading
-import time
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
-from django_scopes import scopes_disabled
 
 from results import services
 from results.errors import ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultState
 from results.validation import Entry
+from tests.concurrency import REPETITIONS, head_start, run_together
 from tests.factories.results import grade, reporting_world
 from tests.results.deep_helpers import days_ago, fresh, report, timeline
 
@@ -33,41 +29,6 @@ pytestmark = [
 
 S = ResultState
 A = ResultAction
-REPETITIONS = 6
-
-
-def head_start(repetition: int) -> tuple[float, float]:
-    """Seconds each of two acts waits after the barrier: together, first ahead, second ahead."""
-    return ((0.0, 0.0), (0.0, 0.05), (0.05, 0.0))[repetition % 3]
-
-
-def run_together(*acts: Callable[[], object], delays: tuple[float, ...] = ()) -> list[object]:
-    """Each act's return value, or the exception it raised."""
-    barrier = threading.Barrier(len(acts))
-    outcomes: list[object] = [None] * len(acts)
-    delays = delays or (0.0,) * len(acts)
-
-    def body(index: int, act: Callable[[], object]) -> None:
-        from django.db import connection
-
-        try:
-            with scopes_disabled():
-                connection.ensure_connection()  # connect first, so the acts start together
-                barrier.wait(timeout=10)
-                time.sleep(delays[index])
-                outcomes[index] = act()
-        except Exception as exc:  # the outcome, result or refusal, is what the test asserts on
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=pair) for pair in enumerate(acts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert [thread.is_alive() for thread in threads] == [False] * len(threads)
-    return outcomes
 
 
 def refused(outcome: object) -> bool:
