@@ -152,6 +152,14 @@ class ResultMachine(RuleBasedStateMachine):
         passed, latest = self._basis(person_id)
         return code == "G" and passed and days_ago(on) == latest
 
+    def _course_graded(self, person_id):
+        """A certified course grade rests on the person's results: nothing new is reported
+        until it is removed (T-REM-1, results.validation)."""
+        return any(
+            e.person_id == person_id and e.module_id is None and e.state in VISIBLE_TO_STUDENT
+            for e in self.model.values()
+        )
+
     def _open(self, person_id, module_id):
         return [
             e
@@ -252,6 +260,7 @@ class ResultMachine(RuleBasedStateMachine):
             actor in REPORTING
             and self._valid_module_entry(code, on)
             and not self._open(person.pk, module.pk)
+            and not self._course_graded(person.pk)
         )
         self._report(actor, person, module, code, on, allowed)
 
@@ -270,6 +279,7 @@ class ResultMachine(RuleBasedStateMachine):
             actor in REPORTING
             and self._valid_entry(person.pk, None, "G", on)
             and not self._open(person.pk, None)
+            and not self._course_graded(person.pk)
         )
         self._report(actor, person, None, "G", on, allowed)
 
