@@ -261,6 +261,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ladokportal <no-reply@ladokportal.local>")
 
+# --- Documents ----------------------------------------------------------------------------------
+# Each university's seal: SEAL_DIR/<institution code>/key.pem, cert.pem and optional chain.pem
+# (certificates.seal). Web and worker processes must see the same folder.
+SEAL_DIR = Path(env_str("SEAL_DIR") or BASE_DIR / "var" / "seals")
+SEAL_KEY_PASSPHRASE = env_str("SEAL_KEY_PASSPHRASE")
+# The demo seals with a self-signed key it makes itself; check --deploy warns while this is on.
+SEAL_DEMO_KEYS = env_bool("SEAL_DEMO_KEYS", default=True)
+
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = (
