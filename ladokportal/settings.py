@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exams",
     "results",
     "notifications",
+    "certificates",
     "studentweb",
     "staffweb",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("language/", login_not_required(student_views.switch_language), name="set_language"),
     path("staff/", include("staffweb.urls")),
     path("api/v1/", include("results.api_urls")),
+    path("verify/", include("certificates.public_urls")),
     path("", include("studentweb.urls")),
 ]
 if settings.ADMIN_ENABLED:

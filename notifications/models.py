@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     EMAIL_CHANGED = "email_changed", "E-mail address changed"
     RESULT_CERTIFIED = "result_certified", "A result was certified (to the student, B-2)"
     RESULTS_READY = "results_ready", "Results were marked ready (to the examiner, T-REP-3)"
+    CERTIFICATE_READY = "certificate_ready", "A certificate is ready (to the student, B-2)"
 
 
 class Notification(models.Model):

@@ -1,0 +1,84 @@
+"""The frozen content of a certificate (S-CERT-3): plain JSON built once, when the certificate is
+created, in the certificate's own language. The PDF and the public verification page render it
+and nothing else, so a result certified later never appears on an earlier certificate.
+
+Every name is resolved to the certificate's language here; dates are ISO strings and amounts of
+credits are strings with one decimal, so the JSON reads back exactly as it was written.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from certificates.codes import display
+from certificates.models import CertificateKind
+from certificates.options import Options
+from institutions.models import Institution
+from ladokportal.i18n import pick
+from people.identity import display as display_identity
+from people.models import Person
+
+SCHEMA = 1
+
+
+def build(
+    *,
+    kind: str,
+    language: str,
+    person: Person,
+    institution: Institution,
+    options: Options,
+    check_code: str,
+    issued_at: datetime.datetime,
+    valid_until: datetime.date,
+) -> dict:
+    """The whole snapshot: a header every kind shares and the body of the kind."""
+    from certificates.content import participation, transcript
+
+    bodies = {
+        CertificateKind.EXPECTED_PARTICIPATION: participation.expected,
+        CertificateKind.REGISTRATION: participation.registrations,
+        CertificateKind.TRANSCRIPT: transcript.local,
+        CertificateKind.NATIONAL_TRANSCRIPT: transcript.national,
+    }
+    today = issued_at.date()
+    with translation.override(language):
+        body = bodies[kind](person, institution, options, language, today)
+        title = str(CertificateKind(kind).label)
+    return {
+        "schema": SCHEMA,
+        "kind": kind,
+        "language": language,
+        "title": title,
+        "issuer": {
+            "code": institution.code,
+            "name": pick(institution.name_sv, institution.name_en, language),
+            "website": institution.website,
+        },
+        "student": {
+            "name": f"{person.first_name} {person.last_name}",
+            "identity_number": (
+                display_identity(person.identity_number) if person.identity_number else ""
+            ),
+            "birth_date": person.birth_date.isoformat(),
+        },
+        "issued_at": issued_at.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "check_code": display(check_code),
+        "verify_url": verify_url(check_code),
+        "options": options.as_json(),
+        "body": body,
+    }
+
+
+def verify_url(check_code: str) -> str:
+    """The address printed beside the QR code: the public page with the code filled in."""
+    path = reverse("verify_code", kwargs={"code": display(check_code)})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def credits(value) -> str:
+    """Credits as the certificate prints them: one decimal, whatever the database returned."""
+    return f"{value:.1f}"

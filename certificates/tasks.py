@@ -1,0 +1,50 @@
+"""The certificate tasks of the Celery worker (S-CERT-4)."""
+
+import datetime
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from certificates import pipeline
+
+# Errors a later attempt can mend: the database or the file store was briefly away, or the
+# render ran out of time on a busy machine. Anything else is a bug or a missing seal key.
+TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
+MAX_RETRIES = 4
+
+
+def backoff(retries: int) -> int:
+    """10 s, 20 s, 40 s, 80 s: long enough for a restarted database, short for the student."""
+    return 10 * 2**retries
+
+
+@shared_task(bind=True, name="certificates.render", max_retries=MAX_RETRIES)
+def render_certificate(self, certificate_id: int) -> None:
+    # The worker serves every university: the row itself says which one.
+    with scopes_disabled():
+        try:
+            pipeline.produce(certificate_id)
+        except pipeline.Leased as leased:
+            # Not a failure: another worker holds the row. Look again when its lease ends.
+            raise self.retry(countdown=int(leased.remaining) + 1, max_retries=None) from None
+        except TRANSIENT as exc:
+            if self.request.retries >= MAX_RETRIES:
+                pipeline.fail(certificate_id, f"{type(exc).__name__}: {exc}")
+                return
+            raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        except Exception as exc:
+            pipeline.fail(certificate_id, f"{type(exc).__name__}: {exc}")
+            raise
+
+
+@shared_task(name="certificates.requeue_stalled")
+def requeue_stalled() -> int:
+    """Run by beat: certificates whose task was lost or whose worker died go back to a worker."""
+    with scopes_disabled():
+        pks = pipeline.stalled(timezone.now(), queued_for=datetime.timedelta(minutes=2))
+    for pk in pks:
+        render_certificate.delay(pk)
+    return len(pks)
