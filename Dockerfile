@@ -28,7 +28,7 @@ RUN pip install "uv>=0.13,<0.14"
 RUN groupadd --system --gid 10001 ladokportal \
     && useradd --system --uid 10001 --gid ladokportal --create-home \
         --home-dir /home/ladokportal --shell /usr/sbin/nologin ladokportal \
-    && mkdir -p /app /var/lib/ladokportal/media \
+    && mkdir -p /app /var/lib/ladokportal/media /var/lib/ladokportal/seals \
     && chown -R ladokportal:ladokportal /var/lib/ladokportal
 
 WORKDIR /app

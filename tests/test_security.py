@@ -112,6 +112,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECURE_COOKIES": "true",
         "SECURE_HSTS_SECONDS": "31536000",
         "ALLOWED_HOSTS": "portal.example.se",
+        "SEAL_DEMO_KEYS": "false",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
