@@ -9,7 +9,9 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser-deps migrate demo lint format messages translations worker clean
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+
+.PHONY: run test install browser-deps pdf-deps migrate demo lint format messages translations worker clean
 
 # Debian's own Python refuses user installs (PEP 668) unless told it may.
 $(UV):
@@ -29,7 +31,7 @@ migrate: install
 demo: migrate translations
 	$(MANAGE) seed_demo --if-empty
 
-run: demo
+run: pdf-deps demo
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo)"
 	@mkdir -p staticfiles
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -45,11 +47,21 @@ browser-deps:
 		 (apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver)); \
 	else echo "Chromium is missing and you are not root: browser tests will be skipped."; fi
 
+# Pango and HarfBuzz for WeasyPrint's PDFs (the fonts ship in certificates/fonts), and poppler's
+# pdfsig, which the tests use to check the seal as an ordinary PDF reader would. Skipped
+# without root.
+pdf-deps:
+	@if ldconfig -p | grep -q libpangoft2-1.0.so.0 && command -v pdfsig >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		(apt-get install -y --no-install-recommends $(PDF_PACKAGES) || \
+		 (apt-get update && apt-get install -y --no-install-recommends $(PDF_PACKAGES))); \
+	else echo "Pango or pdfsig is missing and you are not root: install $(PDF_PACKAGES)."; fi
+
 # The compiled catalogues are committed; they are rebuilt when gettext is on the machine.
 translations: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 
-test: install browser-deps translations
+test: install browser-deps pdf-deps translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
