@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from certificates.codes import display
 from certificates.models import CertificateKind
@@ -43,6 +43,10 @@ def build(
         CertificateKind.TRANSCRIPT: transcript.local,
         CertificateKind.NATIONAL_TRANSCRIPT: transcript.national,
     }
+    # The day at the university (TIME_ZONE), not in UTC: just after midnight in Sweden the
+    # certificate is of the new day, in the date printed and in what "current" and "not yet
+    # ended" mean.
+    issued_at = timezone.localtime(issued_at)
     today = issued_at.date()
     with translation.override(language):
         body = bodies[kind](person, institution, options, language, today)
