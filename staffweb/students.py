@@ -17,12 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates import staff_queries as certificate_queries
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
 from results import student_queries as result_queries
 from staffweb.access import study_admin_required
 from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
+
+# The overview shows the newest few; the certificates page has them all.
+LATEST_CERTIFICATES = 3
 
 
 def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
@@ -87,6 +91,9 @@ def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "courses": _with_results(overview.courses, results),
             "other_results": results.without(held),
             "admit_form": admit_form,
+            "certificates": certificate_queries.certificates_of(
+                person, request.institution, today, limit=LATEST_CERTIFICATES
+            ),
         },
     )
 

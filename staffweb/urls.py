@@ -18,6 +18,7 @@ urlpatterns = [
         students.record_leave,
         name="staff_student_leave",
     ),
+    path("students/<uuid:person_id>/certificates/", include("staffweb.certificate_urls")),
     path("exams/", exams.session_list, name="staff_exams"),
     path("exams/new/", exams.session_create, name="staff_exam_new"),
     path("exams/<uuid:session_id>/", exams.session_detail, name="staff_exam"),
