@@ -5,11 +5,13 @@ With nothing set the project runs on SQLite with eager tasks and a local-memory 
 Celery broker and cache.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ladokportal.env import env_bool, env_int, env_json, env_list, env_str
@@ -175,6 +177,25 @@ ACCOUNT_RATE_LIMITS = {
 # Behind a load balancer the client's address is in X-Forwarded-For: count the proxies we run,
 # or every visitor shares the proxy's address and its failed-login limit.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+def _rate(name: str, default: str) -> str:
+    """A django-ratelimit rate: a count per period, e.g. 30/m or 100/5m (s, m, h, d)."""
+    value = env_str(name, default).strip()
+    if not re.fullmatch(r"[1-9]\d*/(?:[1-9]\d*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 30/m or 100/5m, not {value!r}")
+    return value
+
+
+# The public verification page (certificates.public) counts per client address, the same address
+# allauth computes: check-code lookups (typed, followed links, downloads) and file uploads.
+# django-ratelimit keeps the counters in the default cache: shared by every process with Redis,
+# per process with the demo's local-memory cache (good enough there). Its system check of the
+# cache runs only when "django_ratelimit" is an installed app, which it need not be for its
+# decorator, so `check` stays quiet with either cache.
+VERIFY_RATE = _rate("VERIFY_RATE", "30/m")
+VERIFY_UPLOAD_RATE = _rate("VERIFY_UPLOAD_RATE", "10/m")
+
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
