@@ -112,8 +112,20 @@ def retry(actor: User, certificate: Certificate) -> Certificate:
         locked.step = ""
         locked.failure = ""
         locked.lease_until = None
+        # The worker's count of attempts starts anew (pipeline.MAX_ATTEMPTS): a certificate that
+        # failed by running out of attempts would otherwise fail again at once.
+        locked.attempts = 0
         locked.state_changed_at = timezone.now()
-        locked.save(update_fields=["state", "step", "failure", "lease_until", "state_changed_at"])
+        locked.save(
+            update_fields=[
+                "state",
+                "step",
+                "failure",
+                "lease_until",
+                "attempts",
+                "state_changed_at",
+            ]
+        )
         _enqueue_after_commit(locked)
         return locked
 
