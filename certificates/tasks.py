@@ -28,8 +28,12 @@ def render_certificate(self, certificate_id: int) -> None:
         try:
             pipeline.produce(certificate_id)
         except pipeline.Leased as leased:
-            # Not a failure: another worker holds the row. Look again when its lease ends.
-            raise self.retry(countdown=int(leased.remaining) + 1, max_retries=None) from None
+            # Not a failure: another worker holds the row. Look again when its lease ends. Not
+            # counted against MAX_RETRIES (Celery reads max_retries=None as "the task's limit",
+            # so that would give up after four waits): one more than this delivery is allowed.
+            raise self.retry(
+                countdown=int(leased.remaining) + 1, max_retries=self.request.retries + 1
+            ) from None
         except TRANSIENT as exc:
             if self.request.retries >= MAX_RETRIES:
                 pipeline.fail(certificate_id, f"{type(exc).__name__}: {exc}")
