@@ -194,10 +194,14 @@ def finish(certificate: Certificate, name: str, sha256: str, pages: int) -> Cert
 
 
 def release(certificate: Certificate) -> None:
-    """Back to the queue after an error, if this worker still holds it."""
+    """Back to the queue after an error, if this worker still holds it. Queued from now: the
+    task retries by itself, and `stalled` must not take the time the failed render took for
+    time lost in the queue."""
     Certificate.objects.filter(
         pk=certificate.pk, state=CertificateState.RENDERING, attempts=certificate.attempts
-    ).update(state=CertificateState.QUEUED, step="", lease_until=None)
+    ).update(
+        state=CertificateState.QUEUED, step="", lease_until=None, state_changed_at=timezone.now()
+    )
 
 
 def fail(pk: int, reason: str) -> None:
