@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import choices, education, exams, views
+from studentweb import certificates, choices, education, exams, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -43,4 +43,21 @@ urlpatterns = [
     path("exams/<uuid:public_id>/", exams.exam_session, name="exam_session"),
     path("exams/<uuid:public_id>/sign-up/", exams.exam_sign_up, name="exam_sign_up"),
     path("exams/<uuid:public_id>/cancel/", exams.exam_cancel, name="exam_cancel"),
+    path("certificates/", certificates.certificates, name="certificates"),
+    path("certificates/<uuid:public_id>/", certificates.certificate, name="certificate"),
+    path(
+        "certificates/<uuid:public_id>/status/",
+        certificates.certificate_status,
+        name="certificate_status",
+    ),
+    path(
+        "certificates/<uuid:public_id>/document.pdf",
+        certificates.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "certificates/<uuid:public_id>/retry/",
+        certificates.certificate_retry,
+        name="certificate_retry",
+    ),
 ]

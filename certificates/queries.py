@@ -1,0 +1,76 @@
+"""What the student's certificate pages read (S-CERT-1..4, B-5), each in a fixed number of SQL
+queries whatever the number of certificates or checks.
+
+Everything is fetched through the person, so a certificate of someone else answers as if it did
+not exist. The managers are scoped: inside the portal only the current university's certificates
+are found (the request's scope, institutions.middleware).
+"""
+
+import datetime
+import uuid
+
+from django.db.models import QuerySet
+
+from catalog.models import ProgrammeKind
+from certificates.models import Certificate, CertificateKind
+from people.models import Person
+from registration.models import ParticipationState, ProgrammeParticipation
+
+# Which part template (templates/certificates/parts/) shows a certificate's frozen content.
+PARTS = {
+    CertificateKind.EXPECTED_PARTICIPATION: "admissions",
+    CertificateKind.REGISTRATION: "registrations",
+    CertificateKind.TRANSCRIPT: "transcript",
+    CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
+}
+
+# Admissions not yet taken up and removed applications are no doctoral studies; the same rule as
+# certificates.content.participation, so the options are offered exactly where they are accepted.
+NOT_STUDYING = (
+    ParticipationState.ADMITTED,
+    ParticipationState.EXPECTED,
+    ParticipationState.CANCELLED,
+)
+
+
+def content_part(content: dict) -> str:
+    """The template that renders a snapshot's body: content["kind"] picks it."""
+    return f"certificates/parts/{PARTS[content['kind']]}.html"
+
+
+def _own(person: Person) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(person=person)
+
+
+def student_certificates(person: Person, today: datetime.date) -> list[Certificate]:
+    """The person's certificates still within their validity, newest first (S-CERT-3). One
+    query; the frozen content stays in the database."""
+    return list(
+        _own(person)
+        .filter(valid_until__gte=today)
+        .defer("content", "options", "failure")
+        .order_by("-created_at", "-id")
+    )
+
+
+def student_certificate(person: Person, public_id: uuid.UUID) -> Certificate | None:
+    """One of the person's certificates with its verification log (B-5). Two queries."""
+    return _own(person).filter(public_id=public_id).prefetch_related("checks").first()
+
+
+def student_certificate_state(person: Person, public_id: uuid.UUID) -> Certificate | None:
+    """One of the person's certificates without its content, for the polled state box, the
+    download and the retry. One query."""
+    return _own(person).filter(public_id=public_id).defer("content", "options").first()
+
+
+def has_doctoral_programme(person: Person) -> bool:
+    """Whether the registration certificate may add supervisors and study activity: the person
+    studies on a subject at doctoral level at the current university. One query."""
+    return (
+        ProgrammeParticipation.objects.filter(
+            person=person, programme_instance__programme__kind=ProgrammeKind.DOCTORAL_SUBJECT
+        )
+        .exclude(state__in=NOT_STUDYING)
+        .exists()
+    )
