@@ -26,7 +26,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from certificates.models import Certificate, CertificateState, RenderStep
+from certificates.models import Certificate, CertificateKind, CertificateState, RenderStep
 
 logger = logging.getLogger(__name__)
 
@@ -240,14 +240,16 @@ def _notify_ready(certificate: Certificate) -> None:
     """B-2: the student learns by e-mail that the certificate is ready, in their language."""
     from notifications.services import notify
 
+    # The e-mail is in the student's language, which may differ from the certificate's: keep
+    # the kind's name in both and let the message pick.
+    titles = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            titles[f"title_{language}"] = str(CertificateKind(certificate.kind).label)
     notify(
         certificate.person,
         "certificate_ready",
-        context={
-            "kind": certificate.kind,
-            "title": certificate.content["title"],
-            "public_id": str(certificate.public_id),
-        },
+        context={"kind": certificate.kind, "public_id": str(certificate.public_id), **titles},
     )
 
 

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates import pipeline, seal, services
-from certificates.models import Certificate, CertificateState, RenderStep
+from certificates.models import Certificate, CertificateKind, CertificateState, RenderStep
 from certificates.pipeline import MAX_ATTEMPTS, Leased
 from certificates.tasks import MAX_RETRIES, backoff, render_certificate, requeue_stalled
 from notifications.models import Notification
@@ -470,6 +470,9 @@ def test_the_student_gets_one_email_in_their_language_with_the_link(
     assert link in message.body
     assert message.body.startswith(f"{greeting} {certificate.person.first_name},")
     assert footer in message.body
+    # The kind is named in the student's language, not in the (English) certificate's.
+    with translation.override(language):
+        assert f'"{CertificateKind(certificate.kind).label}"' in message.body
 
 
 # --- The document ---------------------------------------------------------------------------------
