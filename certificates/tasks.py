@@ -1,6 +1,7 @@
 """The certificate tasks of the Celery worker (S-CERT-4)."""
 
 import datetime
+import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from certificates import pipeline
+
+logger = logging.getLogger(__name__)
 
 # Errors a later attempt can mend: the database or the file store was briefly away, or the
 # render ran out of time on a busy machine. Anything else is a bug or a missing seal key.
@@ -40,8 +43,11 @@ def render_certificate(self, certificate_id: int) -> None:
                 return
             raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
         except Exception as exc:
+            # The row says it failed and why; the traceback goes to the log. Not raised, so a
+            # portal without a broker (tasks run in the request) shows the failed certificate
+            # and its "Try again" instead of an error page.
+            logger.exception("rendering certificate %s failed", certificate_id)
             pipeline.fail(certificate_id, f"{type(exc).__name__}: {exc}")
-            raise
 
 
 @shared_task(name="certificates.requeue_stalled")
