@@ -52,8 +52,8 @@ def expected(
     if not rows:
         raise CertificateError(
             _(
-                "You have no admission that you have not yet registered on, so there is nothing "
-                "for a certificate of expected participation to show."
+                "There is no admission that is not yet registered on, so a certificate of expected "
+                "participation would have nothing to show."
             )
         )
     rows.sort(key=lambda row: (row["start"], row["code"]))
@@ -174,7 +174,7 @@ def _doctoral(
     )
     if not programmes:
         raise CertificateError(
-            _("Supervisors and study activity can be added only by doctoral students.")
+            _("Supervisors and study activity can be added only for doctoral students.")
         )
     activities: dict[int, list[dict]] = {p.pk: [] for p in programmes}
     if options.study_activity:

@@ -72,9 +72,9 @@ def _transcript(rows, options: Options, language: str) -> dict:
         # A transcript with nothing on it is a true statement but never what the student
         # wanted: say why before a document is made.
         raise CertificateError(
-            _("Nothing on your records matches the options you chose.")
+            _("Nothing on the records matches the options chosen.")
             if results
-            else _("You have no certified results yet, so a transcript of records would be empty.")
+            else _("There are no certified results yet, so a transcript of records would be empty.")
         )
     return {
         "universities": ordered,

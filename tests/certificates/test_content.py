@@ -233,8 +233,8 @@ def test_expected_participation_is_refused_without_an_admission(
 
     assert message == in_language(
         language,
-        "You have no admission that you have not yet registered on, so there is nothing "
-        "for a certificate of expected participation to show.",
+        "There is no admission that is not yet registered on, so a certificate of expected "
+        "participation would have nothing to show.",
     )
 
 
@@ -500,7 +500,7 @@ def test_doctoral_additions_are_refused_for_a_student_who_is_not_doctoral(
     registered(person, institution, start=-20, end=60, programme=programme)
 
     assert refusal(K.REGISTRATION, person, institution, **{option: True}) == (
-        "Supervisors and study activity can be added only by doctoral students."
+        "Supervisors and study activity can be added only for doctoral students."
     )
 
 
@@ -681,7 +681,7 @@ def test_completed_only_with_nothing_completed_is_refused(institution, person):
     certified(person, module, instance)
 
     assert refusal(K.TRANSCRIPT, person, institution, completed_only=True) == (
-        "Nothing on your records matches the options you chose."
+        "Nothing on the records matches the options chosen."
     )
 
 
@@ -725,7 +725,7 @@ def test_only_failed_results_make_a_transcript_with_nothing_to_show(institution,
     certified(person, module, instance, code="U")
 
     assert refusal(K.TRANSCRIPT, person, institution) == (
-        "Nothing on your records matches the options you chose."
+        "Nothing on the records matches the options chosen."
     )
     assert course_codes(build(K.TRANSCRIPT, person, institution, include_failed=True)) == ["FAIL01"]
 
@@ -754,7 +754,7 @@ def test_transcript_without_certified_results_is_refused(institution, person, la
     result_in(person, course_instance(institution, "DRAFT01"), ResultState.DRAFT)
 
     assert refusal(K.TRANSCRIPT, person, institution, language) == in_language(
-        language, "You have no certified results yet, so a transcript of records would be empty."
+        language, "There are no certified results yet, so a transcript of records would be empty."
     )
 
 
@@ -793,7 +793,7 @@ def test_local_transcript_at_a_university_without_results_is_refused(
     student = transcript_student(other_institution, courses=1)
 
     assert refusal(K.TRANSCRIPT, student.person, institution) == (
-        "You have no certified results yet, so a transcript of records would be empty."
+        "There are no certified results yet, so a transcript of records would be empty."
     )
     assert course_codes(build(K.NATIONAL_TRANSCRIPT, student.person, institution)) != []
 

@@ -167,8 +167,8 @@ def test_staff_who_do_not_manage_students_may_not(institution, student, role):
             K.EXPECTED_PARTICIPATION,
             "en",
             {},
-            "You have no admission that you have not yet registered on, so there is nothing "
-            "for a certificate of expected participation to show.",
+            "There is no admission that is not yet registered on, so a certificate of expected "
+            "participation would have nothing to show.",
         ),
     ],
 )

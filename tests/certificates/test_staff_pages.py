@@ -322,7 +322,7 @@ def test_the_same_form_sent_twice_creates_one_certificate(client_for, admin, sar
         ),
         (
             {"kind": "registration", "supervisors": "on"},
-            "Supervisors and study activity can be added only by doctoral students.",
+            "Supervisors and study activity can be added only for doctoral students.",
         ),
     ],
 )
@@ -344,8 +344,8 @@ def test_nothing_to_certify_is_told_and_nothing_saved(client_for, admin, sara):
 
     assert response.status_code == 400
     assert list(response.context["form"].non_field_errors()) == [
-        "You have no admission that you have not yet registered on, so there is nothing for a "
-        "certificate of expected participation to show."
+        "There is no admission that is not yet registered on, so a certificate of expected "
+        "participation would have nothing to show."
     ]
     assert Certificate.objects.count() == 0
 

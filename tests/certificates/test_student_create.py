@@ -101,11 +101,11 @@ BAD = [
     ),
     (
         {"kind": "registration", "supervisors": "on"},
-        "Supervisors and study activity can be added only by doctoral students.",
+        "Supervisors and study activity can be added only for doctoral students.",
     ),
     (
         {"kind": "expected_participation"},
-        "You have no admission that you have not yet registered on",
+        "There is no admission that is not yet registered on",
     ),
     ({"request_key": "not-a-key"}, "Enter a valid UUID."),
 ]
@@ -131,7 +131,7 @@ def test_transcript_without_certified_results_is_refused(student_user, client_fo
     assert response.status_code == 400
     assert Certificate.objects.count() == 0
     assert (
-        "You have no certified results yet, so a transcript of records would be empty."
+        "There are no certified results yet, so a transcript of records would be empty."
         in html.unescape(response.text)
     )
 
