@@ -7,12 +7,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from catalog.models import Course, CourseInstance
 from institutions.demo.bulk import create_bulk_students
 from institutions.demo.catalogue import Catalogue, create_catalogue
+from institutions.demo.certificates import Issued, create_demo_certificates
 from institutions.demo.doctoral import create_doctoral_records
 from institutions.demo.exam_sessions import create_exam_sessions
 from institutions.demo.journey_courses import create_journey_courses
@@ -53,6 +56,8 @@ class Summary:
     results: int = 0
     # (university, token) of each demo exam system: shown once, only the hash is kept.
     api_tokens: tuple[tuple[str, str], ...] = ()
+    # The demo certificates with their check codes (random: printed so they can be tried).
+    certificates: tuple[Issued, ...] = ()
 
     def lines(self) -> list[str]:
         return [
@@ -62,6 +67,16 @@ class Summary:
             f"registrations: {self.registrations}, results: {self.results}",
             f'Demo logins (password "demo"): {", ".join(DEMO_LOGINS)}',
             *(f"API token for {university}: {token}" for university, token in self.api_tokens),
+            *self._certificate_lines(),
+        ]
+
+    def _certificate_lines(self) -> list[str]:
+        if not self.certificates:
+            return []
+        verify = settings.SITE_URL.rstrip("/") + reverse("verify")
+        return [
+            f"Check codes of the demo certificates (try them at {verify}):",
+            *(c.line() for c in self.certificates),
         ]
 
 
@@ -129,10 +144,14 @@ def seed_demo(
         # cost three times the load itself in model rows (bulk.py).
         certify_completed_courses(examiners, today, grade_rng)
         create_bulk_students(students, catalogues, today, rng, progress)
-        return summarise(tuple(tokens))
+        # Last: their content freezes the records above, and each is rendered here (slow part).
+        issued = create_demo_certificates(lu.institution, calendar, today)
+        return summarise(tuple(tokens), tuple(issued))
 
 
-def summarise(api_tokens: tuple[tuple[str, str], ...] = ()) -> Summary:
+def summarise(
+    api_tokens: tuple[tuple[str, str], ...] = (), certificates: tuple[Issued, ...] = ()
+) -> Summary:
     return Summary(
         institutions=Institution.objects.count(),
         courses=Course.objects.count(),
@@ -142,4 +161,5 @@ def summarise(api_tokens: tuple[tuple[str, str], ...] = ()) -> Summary:
         registrations=Registration.objects.count(),
         results=Result.objects.count(),
         api_tokens=api_tokens,
+        certificates=certificates,
     )

@@ -1,11 +1,14 @@
-"""`python manage.py seed_demo` (DESIGN.md § Contracts, issue #2; the study journey, issue #3).
+"""`python manage.py seed_demo` (DESIGN.md § Contracts, issue #2; the study journey, issue #3;
+the certificates, S-CERT-1..4 and B-5).
 
 Read-only checks share one seeded database (TestSeededDemo); the command's own behaviour —
 determinism, --students, --if-empty, refusing a second run — seeds inside a savepoint that is
-rolled back, so each run starts from an empty database.
+rolled back, so each run starts from an empty database. The demo's certificates are rendered and
+sealed for real into a temporary MEDIA_ROOT and SEAL_DIR.
 """
 
 import datetime
+import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +19,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -31,6 +35,16 @@ from catalog.models import (
     GradingScale,
     Module,
     ProgrammeCourse,
+)
+from certificates import queries as certificate_queries
+from certificates import seal, staff_queries
+from certificates.codes import display
+from certificates.models import (
+    Certificate,
+    CertificateCheck,
+    CertificateKind,
+    CertificateState,
+    CheckMethod,
 )
 from exams.models import ActivitySession
 from institutions.demo.seed import DEMO_LOGINS, seed_demo
@@ -85,15 +99,35 @@ def seeded_then_undone(*args: str) -> list[tuple]:
     return result
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _files_in_a_temporary_folder(tmp_path_factory):
+    """The demo certificates' PDFs and the demo seals go to a folder of this module's own."""
+    folder = tmp_path_factory.mktemp("seed_demo")
+    with override_settings(
+        MEDIA_ROOT=folder / "media", SEAL_DIR=folder / "seals", SEAL_DEMO_KEYS=True
+    ):
+        yield
+    seal.clear_cache()
+
+
+@pytest.fixture
+def without_certificates(monkeypatch):
+    """Rendering and sealing the demo's seven PDFs costs seconds per seeding: tests about
+    something else leave that last step out (the shared demo and the test of every day keep
+    it)."""
+    monkeypatch.setattr("institutions.demo.seed.create_demo_certificates", lambda *args: [])
+
+
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
-    """One seeded database for every read-only test in the class, undone afterwards. Hashing
-    is made cheap as for every test (tests/conftest.py); a class fixture runs before that."""
+    """One seeded database for every read-only test in the class, undone afterwards; its value
+    is what the command printed. Hashing is made cheap as for every test (tests/conftest.py); a
+    class fixture runs before that."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), transaction.atomic():
         with fast:
-            seed()
-        yield
+            output = seed()
+        yield output
         transaction.set_rollback(True)
 
 
@@ -396,8 +430,101 @@ class TestSeededDemo:
         assert (client.institution.code, client.acting_user.username) == ("lu", "studyadmin")
         assert client.active
 
+    def test_every_kind_of_certificate_is_ready_with_its_sealed_file(self):
+        """S-CERT-1, S-CERT-2, S-CERT-4: rendered in the seed itself, so the demo shows
+        finished documents without a worker; each file is the one its hash names."""
+        certificates = list(Certificate.objects.order_by("pk"))
+
+        assert {c.kind for c in certificates} == set(CertificateKind.values)
+        for certificate in certificates:
+            with default_storage.open(certificate.pdf.name, "rb") as file:
+                data = file.read()
+            assert certificate.state == CertificateState.READY
+            assert data.startswith(b"%PDF-")
+            assert hashlib.sha256(data).hexdigest() == certificate.sha256
+            assert seal.inspect_pdf(data).valid
+            assert certificate.content["check_code"] == certificate.display_code
+
+    def test_demo_logins_have_the_certificates_described(self):
+        rows = sorted(
+            Certificate.objects.values_list(
+                "person__user__username", "kind", "language", "created_by__username"
+            )
+        )
+
+        assert rows == [
+            ("alumnus", "transcript", "sv", "alumnus"),
+            ("doctoral", "registration", "en", "doctoral"),
+            ("student", "expected_participation", "sv", "studyadmin"),
+            ("student", "national_transcript", "en", "student"),
+            ("student", "registration", "en", "student"),
+            ("student", "registration", "sv", "student"),
+            ("student", "transcript", "en", "student"),
+        ]
+
+    def test_doctoral_registration_certificate_has_supervisors_and_study_activity(self):
+        certificate = Certificate.objects.get(person__user__username="doctoral")
+
+        (programme,) = certificate.content["body"]["doctoral"]
+
+        assert programme["supervisors"] == {
+            "main": "Professor Karin Lindqvist",
+            "assistants": "Docent Erik Sjöberg, Dr Sofia Bergman",
+        }
+        assert [a["percent"] for a in programme["activity"]] == [80]
+
+    def test_expected_participation_lists_the_admissions_not_yet_registered(self):
+        certificate = Certificate.objects.get(kind=CertificateKind.EXPECTED_PARTICIPATION)
+
+        codes = {row["code"] for row in certificate.content["body"]["admissions"]}
+
+        assert {"FYSC01", "FYSA11"} <= codes
+
+    def test_expired_certificate_is_gone_from_the_students_list_and_kept_for_staff(self):
+        """S-CERT-3: listed for its validity only; issued that long before it ran out, and
+        its content dated the same (valid_until was moved back with its issue date)."""
+        today = TODAY()
+        person = Person.objects.get(user__username="student")
+        lund = Institution.objects.get(code="lu")
+        expired = Certificate.objects.get(person=person, valid_until__lt=today)
+        validity = datetime.timedelta(days=lund_settings().certificate_validity_days)
+
+        with scope(institution=[lund.pk]):
+            listed = certificate_queries.student_certificates(person, today)
+            for_staff = staff_queries.certificates_of(person, lund, today)
+
+        assert expired.pk not in {c.pk for c in listed}
+        assert len(listed) == 4
+        assert [r.certificate.pk for r in for_staff if r.expired] == [expired.pk]
+        assert len(for_staff) == 5
+        assert timezone.localdate(expired.created_at) + validity == expired.valid_until
+        assert expired.content["valid_until"] == expired.valid_until.isoformat()
+        assert (
+            expired.content["issued_at"][:10] == timezone.localdate(expired.created_at).isoformat()
+        )
+
+    def test_students_transcript_was_checked_three_ways_after_it_was_issued(self):
+        """B-5: the student sees that, when and how her document was checked."""
+        certificate = Certificate.objects.get(
+            person__user__username="student", kind=CertificateKind.TRANSCRIPT
+        )
+
+        checks = list(CertificateCheck.objects.filter(certificate=certificate).order_by("at"))
+
+        assert {c.method for c in checks} == set(CheckMethod.values)
+        assert len({c.at for c in checks}) == 3
+        assert all(certificate.ready_at < c.at <= timezone.now() for c in checks)
+        assert timezone.localdate(certificate.created_at) == TODAY() - datetime.timedelta(days=1)
+
+    def test_summary_prints_the_check_code_of_every_certificate(self, demo):
+        codes = Certificate.objects.values_list("check_code", flat=True)
+
+        assert "Check codes of the demo certificates (try them at " in demo
+        assert all(f": {display(code)}" in demo for code in codes)
+
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_demo_logins_accept_the_password_demo():
     seed()
 
@@ -422,6 +549,7 @@ def test_national_scales_are_those_of_catalog_grading():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_the_same_seed_draws_the_same_persons():
     first = seeded_then_undone("--seed", "1")
     second = seeded_then_undone("--seed", "1")
@@ -432,6 +560,7 @@ def test_the_same_seed_draws_the_same_persons():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_students_option_adds_that_many_persons():
     with transaction.atomic():
         seed()
@@ -445,6 +574,7 @@ def test_students_option_adds_that_many_persons():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_if_empty_leaves_a_seeded_database_alone():
     seed()
     before = (Person.objects.count(), CourseParticipation.objects.count())
@@ -456,6 +586,7 @@ def test_if_empty_leaves_a_seeded_database_alone():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_seeding_a_database_twice_is_refused():
     seed()
 
@@ -464,6 +595,7 @@ def test_seeding_a_database_twice_is_refused():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_summary_lists_the_demo_logins():
     output = seed()
 
@@ -471,6 +603,7 @@ def test_summary_lists_the_demo_logins():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_certificates")
 def test_summary_prints_the_exam_systems_token_once_kept_only_as_its_hash():
     output = seed()
 
@@ -576,6 +709,18 @@ def dropped_on(participation: CourseParticipation) -> datetime.date:
     return timezone.localtime(participation.events.get(to_state=S.DROPPED).at).date()
 
 
+def assert_certificates_ready(today: datetime.date) -> None:
+    """Whatever the day, every demo certificate could be created and is ready; one has run out
+    and the doctoral student's shows this term's study activity."""
+    certificates = Certificate.objects.all()
+    doctoral = certificates.get(person__user__username="doctoral")
+
+    assert {c.state for c in certificates} == {CertificateState.READY}
+    assert {c.kind for c in certificates} == set(CertificateKind.values)
+    assert [c.valid_until < today for c in certificates].count(True) == 1
+    assert [a["percent"] for a in doctoral.content["body"]["doctoral"][0]["activity"]] == [80]
+
+
 def assert_student_journey_on_show(today: datetime.date) -> None:
     """What `student` sees at Lund on `today` (issue #3), whatever the date: a place in every
     state, a continuation registration open after the first period's, and an application and
@@ -640,4 +785,5 @@ def test_demo_is_consistent_whatever_the_day(today):
         assert_completed_courses_have_course_grades()
         assert demo_results("student").filter(seen_by_student_at=None).count() >= 2
         assert Module.objects.filter(credits__lte=Decimal(0)).count() == 0
+        assert_certificates_ready(today)
         transaction.set_rollback(True)
