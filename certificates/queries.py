@@ -12,17 +12,12 @@ import uuid
 from django.db.models import QuerySet
 
 from catalog.models import ProgrammeKind
-from certificates.models import Certificate, CertificateKind
+from certificates.content import part_template
+from certificates.models import Certificate
 from people.models import Person
 from registration.models import ParticipationState, ProgrammeParticipation
 
 # Which part template (templates/certificates/parts/) shows a certificate's frozen content.
-PARTS = {
-    CertificateKind.EXPECTED_PARTICIPATION: "admissions",
-    CertificateKind.REGISTRATION: "registrations",
-    CertificateKind.TRANSCRIPT: "transcript",
-    CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
-}
 
 # Admissions not yet taken up and removed applications are no doctoral studies; the same rule as
 # certificates.content.participation, so the options are offered exactly where they are accepted.
@@ -35,7 +30,7 @@ NOT_STUDYING = (
 
 def content_part(content: dict) -> str:
     """The template that renders a snapshot's body: content["kind"] picks it."""
-    return f"certificates/parts/{PARTS[content['kind']]}.html"
+    return part_template(content["kind"])
 
 
 def _own(person: Person) -> QuerySet[Certificate]:

@@ -15,11 +15,11 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from catalog.models import ProgrammeKind
+from certificates.content import part_template
 from certificates.content.participation import NOT_REGISTERED
 from certificates.models import (
     Certificate,
     CertificateCheck,
-    CertificateKind,
     CertificateState,
 )
 from institutions.models import Institution
@@ -27,12 +27,6 @@ from people.models import Person, User
 from registration.models import ParticipationState, ProgrammeParticipation
 
 # The part template (templates/certificates/parts/) that shows each kind's frozen body.
-PARTS = {
-    CertificateKind.EXPECTED_PARTICIPATION: "admissions",
-    CertificateKind.REGISTRATION: "registrations",
-    CertificateKind.TRANSCRIPT: "transcript",
-    CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,7 @@ class CertificateDetail:
 
     @property
     def part(self) -> str:
-        return f"certificates/parts/{PARTS[self.certificate.kind]}.html"
+        return part_template(self.certificate.kind)
 
 
 def _creator(user: User, person: Person) -> tuple[str, bool]:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from certificates import codes, services
-from certificates.models import Certificate, CertificateKind, CertificateState, CheckMethod
+from certificates.content import part_template
+from certificates.models import Certificate, CertificateState, CheckMethod
 from certificates.seal import SealReport, inspect_pdf
 
 # An issued certificate is a few pages; anything larger is not one of ours.
@@ -25,12 +26,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF"
 
 # Which part template (templates/certificates/parts/) shows a certificate's frozen content.
-PARTS = {
-    CertificateKind.EXPECTED_PARTICIPATION: "admissions",
-    CertificateKind.REGISTRATION: "registrations",
-    CertificateKind.TRANSCRIPT: "transcript",
-    CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
-}
 
 SealState = Literal["valid", "missing", "broken", "unknown"]
 
@@ -48,7 +43,7 @@ class Verified:
 
     @property
     def part(self) -> str:
-        return f"certificates/parts/{PARTS[self.content['kind']]}.html"
+        return part_template(self.content["kind"])
 
     @property
     def issuer(self) -> str:

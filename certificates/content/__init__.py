@@ -83,6 +83,19 @@ def verify_url(check_code: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# The template of templates/certificates/parts that shows a snapshot's body on a web page.
+_PARTS = {
+    CertificateKind.EXPECTED_PARTICIPATION: "admissions",
+    CertificateKind.REGISTRATION: "registrations",
+    CertificateKind.TRANSCRIPT: "transcript",
+    CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
+}
+
+
+def part_template(kind: str) -> str:
+    return f"certificates/parts/{_PARTS[kind]}.html"
+
+
 def credits(value) -> str:
     """Credits as the certificate prints them: one decimal, whatever the database returned."""
     return f"{value:.1f}"
