@@ -3,27 +3,14 @@ seals in the test's own folder, and certificates made through the service (rende
 when asked)."""
 
 import hashlib
-from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from certificates import pipeline, seal, services
+from certificates import pipeline, services
 from certificates.models import Certificate, CheckMethod
 from tests.factories.certificates import Transcript, create_certificate
-
-
-def documents_in(settings, tmp_path) -> Iterator[Path]:
-    """Rendered files and the demo seal live in the test's own folder (a fixture's body)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEAL_DIR = tmp_path / "seals"
-    settings.SEAL_DEMO_KEYS = True
-    settings.SEAL_KEY_PASSPHRASE = ""
-    seal.clear_cache()
-    yield tmp_path
-    seal.clear_cache()
 
 
 def queued(me: Transcript, institution, **options) -> Certificate:

@@ -25,22 +25,10 @@ from notifications.models import Notification
 from tests.factories.catalog import CourseInstanceFactory, ModuleFactory
 from tests.factories.certificates import certified, create_certificate, transcript_student
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents")]
 
 LUND = "Lund University"
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
-
-
-@pytest.fixture(autouse=True)
-def documents(settings, tmp_path):
-    """Every test renders into its own media folder and seals with its own demo key."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEAL_DIR = tmp_path / "seals"
-    settings.SEAL_DEMO_KEYS = True
-    settings.SEAL_KEY_PASSPHRASE = ""
-    seal.clear_cache()
-    yield tmp_path
-    seal.clear_cache()
 
 
 def queued(institution, *, courses=2, language="en", person_language="en", **options):

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from certificates import codes, seal, services, verification
+from certificates import codes, services, verification
 from certificates.models import Certificate, CertificateCheck, CheckMethod
 from people.models import StaffRoleKind
 from tests.factories import StaffRoleFactory, UserFactory
@@ -28,18 +28,6 @@ from tests.factories.certificates import Transcript, create_certificate, transcr
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = "No certificate has this check code. Check that you typed it as it is printed."
-
-
-@pytest.fixture
-def documents(settings, tmp_path):
-    """Rendered files and the demo seal live in the test's own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEAL_DIR = tmp_path / "seals"
-    settings.SEAL_DEMO_KEYS = True
-    settings.SEAL_KEY_PASSPHRASE = ""
-    seal.clear_cache()
-    yield tmp_path
-    seal.clear_cache()
 
 
 @pytest.fixture

@@ -38,18 +38,6 @@ def _english():
         yield
 
 
-@pytest.fixture
-def documents(settings, tmp_path):
-    """Rendered files and the demo seal live in the test's own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEAL_DIR = tmp_path / "seals"
-    settings.SEAL_DEMO_KEYS = True
-    settings.SEAL_KEY_PASSPHRASE = ""
-    seal.clear_cache()
-    yield tmp_path
-    seal.clear_cache()
-
-
 def study_admin(institution, username: str = "siv") -> User:
     user = UserFactory(username=username, first_name="Siv", last_name="Berglund")
     StaffRoleFactory(user=user, institution=institution, role=StaffRoleKind.STUDY_ADMIN)

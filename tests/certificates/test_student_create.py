@@ -12,17 +12,11 @@ from django.test import Client
 from catalog.models import ProgrammeKind
 from certificates.models import Certificate, CertificateState
 from registration.models import ParticipationState
-from tests.certificates import student_world as world
 from tests.certificates.student_world import page_url
 from tests.factories import ProgrammeParticipationFactory
 from tests.factories.certificates import Transcript, transcript_student
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def documents(settings, tmp_path):
-    yield from world.documents_in(settings, tmp_path)
 
 
 @pytest.fixture

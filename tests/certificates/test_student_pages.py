@@ -14,7 +14,6 @@ from catalog.models import ProgrammeKind
 from certificates import pipeline
 from certificates.models import Certificate, CertificateState
 from registration.models import ParticipationState
-from tests.certificates import student_world as world
 from tests.certificates.student_world import checked, finished, page_url, queued, rendered
 from tests.factories import (
     CourseInstanceFactory,
@@ -31,11 +30,6 @@ from tests.factories.certificates import (
 from tests.factories.results import register
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def documents(settings, tmp_path):
-    yield from world.documents_in(settings, tmp_path)
 
 
 @pytest.fixture
