@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from certificates import seal
 from ladokportal.celery import app as celery_app
 from registration.models import ParticipationState
 from tests.factories import (
@@ -103,3 +104,16 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def documents(settings, tmp_path):
+    """Rendered files and the demo seal live in the test's own folder, and the seal key cached
+    in this process is the one made there."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEAL_DIR = tmp_path / "seals"
+    settings.SEAL_DEMO_KEYS = True
+    settings.SEAL_KEY_PASSPHRASE = ""
+    seal.clear_cache()
+    yield tmp_path
+    seal.clear_cache()

@@ -10,12 +10,10 @@ while a worker is still at it is set on the row (state and step, as the worker w
 the htmx poll or the Refresh link then finds the certificate ready again.
 """
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from certificates import codes, seal
+from certificates import codes
 from certificates.models import (
     Certificate,
     CertificateCheck,
@@ -37,24 +35,15 @@ from tests.browser import (
 )
 from tests.factories.certificates import Transcript, transcript_student
 
+# Rendered files and the demo seal in the test's own folder (tests/conftest.py); the live server
+# is this process, so it sees the same settings.
+pytestmark = pytest.mark.usefixtures("documents")
+
 LOCALES = pytest.mark.parametrize("locale", ["sv-SE", "en-US"], ids=["sv", "en"])
 READY = "#certificate-state.certificate-state--ready"
 IN_PROGRESS = "#certificate-state.certificate-state--rendering"
 CODE_FORM = "form:has(input[name='form'][value='code'])"
 UPLOAD_FORM = "form:has(input[name='form'][value='upload'])"
-
-
-@pytest.fixture(autouse=True)
-def documents(settings, tmp_path) -> Iterator[None]:
-    """Rendered files and the demo seal in the test's own folder (the live server is this
-    process, so it sees the same settings)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SEAL_DIR = tmp_path / "seals"
-    settings.SEAL_DEMO_KEYS = True
-    settings.SEAL_KEY_PASSPHRASE = ""
-    seal.clear_cache()
-    yield
-    seal.clear_cache()
 
 
 @pytest.fixture
