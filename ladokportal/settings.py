@@ -142,6 +142,15 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_000)
 CELERY_TASK_DEFAULT_QUEUE = "ladokportal"
+# Run by the one beat process (docs/deployment.md). A sweep that waited longer than the next one
+# is dropped instead of run late.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-certificates": {
+        "task": "certificates.requeue_stalled",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+}
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"
