@@ -186,10 +186,12 @@ def test_the_widest_period_allowed_is_accepted():
 
 
 def test_unknown_kind_and_language_are_refused():
-    with pytest.raises(CertificateError) as kind:
-        options.check_kind_and_language("diploma", "en")
-    with pytest.raises(CertificateError) as language:
-        options.check_kind_and_language(CertificateKind.TRANSCRIPT, "de")
+    # The messages are in the active language: English here, whatever an earlier test left.
+    with translation.override("en"):
+        with pytest.raises(CertificateError) as kind:
+            options.check_kind_and_language("diploma", "en")
+        with pytest.raises(CertificateError) as language:
+            options.check_kind_and_language(CertificateKind.TRANSCRIPT, "de")
 
     assert kind.value.message == "There is no such kind of certificate."
     assert language.value.message == "Certificates are issued in Swedish or English only."

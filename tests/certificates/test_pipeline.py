@@ -462,9 +462,11 @@ def test_the_student_gets_one_email_in_their_language_with_the_link(
     assert link in message.body
     assert message.body.startswith(f"{greeting} {certificate.person.first_name},")
     assert footer in message.body
-    # The kind is named in the student's language, not in the (English) certificate's.
+    # The kind is named in the student's language, not in the (English) certificate's, quoted
+    # as that language quotes.
+    quoted = {"sv": "”{}”", "en": '"{}"'}[language]
     with translation.override(language):
-        assert f'"{CertificateKind(certificate.kind).label}"' in message.body
+        assert quoted.format(CertificateKind(certificate.kind).label) in message.body
 
 
 # --- The document ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates import codes, services
 from certificates.errors import CertificateError, NotAllowed
@@ -108,7 +108,8 @@ def test_the_student_creates_a_certificate_for_themself(
 def test_another_student_may_not_create_one_for_someone_else(institution, student):
     other = transcript_student(institution, courses=1)
 
-    error = refused(lambda: create(other.user, student.person, institution))
+    with translation.override("en"):
+        error = refused(lambda: create(other.user, student.person, institution))
 
     assert isinstance(error, NotAllowed)
     assert error.message == "You may not create certificates for this person."
@@ -175,7 +176,8 @@ def test_staff_who_do_not_manage_students_may_not(institution, student, role):
 def test_bad_requests_are_refused_with_a_message_and_nothing_saved(
     institution, student, kind, language, raw, message, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
+    # The message is in the active language: English here, whatever an earlier test left.
+    with django_capture_on_commit_callbacks() as callbacks, translation.override("en"):
         error = refused(
             lambda: create(
                 student.user, student.person, institution, kind=kind, language=language, **raw
