@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -24,12 +25,29 @@ def backoff(retries: int) -> int:
     return 10 * 2**retries
 
 
+def _lease(request) -> int:
+    """Celery enforces the hard time limit the sender put on the message, which may differ from
+    this worker's own settings: the lease follows the limit that really applies."""
+    hard = (request.timelimit or (None, None))[0]
+    return int(hard) + 5 if hard else pipeline.lease_seconds()
+
+
+@worker_process_init.connect
+def _warm_up(**_kwargs) -> None:
+    """Load WeasyPrint and its fonts when a worker child starts, not inside the first task's
+    time limit (several seconds on a busy machine)."""
+    try:
+        pipeline.render_pdf("<p>.</p>")
+    except Exception:
+        logger.exception("warming up the PDF renderer failed")
+
+
 @shared_task(bind=True, name="certificates.render", max_retries=MAX_RETRIES)
 def render_certificate(self, certificate_id: int) -> None:
     # The worker serves every university: the row itself says which one.
     with scopes_disabled():
         try:
-            pipeline.produce(certificate_id)
+            pipeline.produce(certificate_id, lease=_lease(self.request))
         except pipeline.Leased as leased:
             # Not a failure: another worker holds the row. Look again when its lease ends. Not
             # counted against MAX_RETRIES (Celery reads max_retries=None as "the task's limit",

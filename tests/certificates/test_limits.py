@@ -41,3 +41,15 @@ def test_beat_sweeps_for_stalled_certificates_every_two_minutes():
     assert seconds == 120
     assert entry["options"]["expires"] <= seconds
     assert entry["task"] in app.tasks
+
+
+def test_the_lease_follows_the_time_limit_the_message_carries():
+    """Celery enforces the hard limit the sender put on the message, not the worker's own
+    setting: the lease must outlast the limit that really applies."""
+    from types import SimpleNamespace
+
+    from certificates.tasks import _lease
+
+    assert _lease(SimpleNamespace(timelimit=(600, 550))) == 605
+    assert _lease(SimpleNamespace(timelimit=(None, None))) == pipeline.lease_seconds()
+    assert _lease(SimpleNamespace(timelimit=None)) == pipeline.lease_seconds()

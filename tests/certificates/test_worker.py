@@ -42,14 +42,27 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 # Short limits, so that a lease runs out within the test: the lease is the worker's hard limit
 # + 5 s (pipeline.lease_seconds), 15 s here. The visibility timeout stays above hard limit and
 # lease, as in settings (tests/certificates/test_limits.py). Celery puts the sender's limits in
-# each message and the worker applies those: tasks the workers send (retries, the sweeper's) run
-# under these, tasks sent from this test process under the settings' 120/150 s.
+# each message and the worker applies those (and takes its lease from them): the `short_limits`
+# fixture makes this test process send them too.
 LIMITS = {
     "CELERY_TASK_SOFT_TIME_LIMIT": "8",
     "CELERY_TASK_TIME_LIMIT": "10",
     "CELERY_VISIBILITY_TIMEOUT": "20",
 }
 LEASE = datetime.timedelta(seconds=15)
+
+
+@pytest.fixture
+def short_limits(monkeypatch):
+    """Tasks sent from this process carry the workers' short limits, so the lease a worker takes
+    (certificates.tasks._lease follows the message's limit) runs out within the test. A task
+    reads its limits from the configuration once, when it is bound, and caches them with its
+    other send options on the first send: set them on the task and drop that cache."""
+    monkeypatch.setattr(
+        render_certificate, "soft_time_limit", int(LIMITS["CELERY_TASK_SOFT_TIME_LIMIT"])
+    )
+    monkeypatch.setattr(render_certificate, "time_limit", int(LIMITS["CELERY_TASK_TIME_LIMIT"]))
+    monkeypatch.setattr(render_certificate, "_exec_options", None)
 
 
 def _row(certificate: Certificate) -> Certificate:
@@ -232,7 +245,7 @@ def test_a_certificate_shows_the_results_of_the_day_it_was_asked_for_not_of_its_
 
 
 def test_a_worker_killed_mid_render_leaves_one_ready_file_made_by_the_next_worker(
-    start_workers, institution
+    start_workers, institution, short_limits
 ):
     """Worker A is killed (SIGKILL, with its pool) while it renders; worker B makes the document
     once A's lease has run out. B gets the task from `certificates.requeue_stalled`, which beat
@@ -288,7 +301,7 @@ def _outcomes(worker) -> dict[str, str]:
 
 
 def test_the_same_certificate_delivered_twice_to_a_worker_of_two_processes_makes_one_file(
-    start_workers, institution
+    start_workers, institution, short_limits
 ):
     worker = start_workers(LIMITS, pool="prefork", concurrency=2, loglevel="INFO")
     me = transcript_student(institution, courses=2, modules=1)
