@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from certificates import seal
@@ -30,6 +30,15 @@ def _fast_password_hashing_and_database_sessions(settings):
     # Pinned query counts include the session read: keep it one query whether or not REDIS_URL
     # (which caches sessions in Redis) is set.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request through the test client activates
+    the visitor's language in this thread and nothing switches it back."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
