@@ -253,14 +253,33 @@ def _notify_ready(certificate: Certificate) -> None:
     )
 
 
+def _stalled_rows(now: datetime.datetime, queued_for: datetime.timedelta):
+    from django.db.models import Q
+
+    return Certificate.objects.filter(
+        Q(state=CertificateState.QUEUED, state_changed_at__lt=now - queued_for)
+        | Q(state=CertificateState.RENDERING, lease_until__lt=now)
+    )
+
+
 def stalled(now: datetime.datetime, *, queued_for: datetime.timedelta) -> list[int]:
     """Rows no worker is working on: queued too long (a lost message), or rendering with a lease
     that ran out (a worker that died)."""
-    from django.db.models import Q
+    return list(_stalled_rows(now, queued_for).values_list("pk", flat=True)[:500])
 
-    return list(
-        Certificate.objects.filter(
-            Q(state=CertificateState.QUEUED, state_changed_at__lt=now - queued_for)
-            | Q(state=CertificateState.RENDERING, lease_until__lt=now)
-        ).values_list("pk", flat=True)[:500]
-    )
+
+def requeue(now: datetime.datetime, *, queued_for: datetime.timedelta) -> list[int]:
+    """The stalled rows, marked queued as of now before their tasks are sent again: the next
+    sweep sends a row again only if nobody took it within `queued_for`, so a long queue at the
+    start of term does not fill up with copies of the same task. Rows a worker is claiming
+    right now are locked and skipped."""
+    with transaction.atomic():
+        pks = list(
+            _stalled_rows(now, queued_for)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:500]
+        )
+        Certificate.objects.filter(pk__in=pks).update(
+            state=CertificateState.QUEUED, step="", lease_until=None, state_changed_at=now
+        )
+    return pks

@@ -12,15 +12,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from certificates import verification
+from certificates.downloads import pdf_response
 from certificates.models import CheckMethod
 
 LOOKUPS = "verify-lookup"
@@ -51,9 +50,7 @@ class UploadForm(forms.Form):
     def clean_document(self) -> bytes:
         upload = self.cleaned_data["document"]
         if upload.size > verification.MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("The file is larger than 10 MB, so it is not a document issued here.")
-            )
+            raise ValidationError(TOO_LARGE)
         data = upload.read()
         if not data.startswith(verification.PDF_MAGIC):
             raise ValidationError(
@@ -94,6 +91,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 # --- Pages --------------------------------------------------------------------------------------
+
+
+# The upload plus the rest of the form; anything larger is refused unread.
+MAX_BODY_BYTES = verification.MAX_UPLOAD_BYTES + 64 * 1024
+TOO_LARGE = _("The file is larger than 10 MB, so it is not a document issued here.")
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return True
 
 
 def _start(
@@ -150,6 +159,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     """What can be checked, with the two forms; a POST checks a code or compares a file."""
     if request.method != "POST":
         return _start(request)
+    if _body_too_large(request):
+        # Refused before Django reads the body: an anonymous visitor must not make the server
+        # receive and store files of any size.
+        form = UploadForm()
+        form.full_clean()  # an unbound form with no data to clean, but room for the error
+        form.cleaned_data = {}
+        form.add_error("document", TOO_LARGE)
+        return _start(request, upload_form=form, status=413)
     if request.POST.get("form") == "upload":
         return _check_file(request)
     return _check_code(request)
@@ -183,15 +200,4 @@ def verify_download(request: HttpRequest, code: str) -> HttpResponse:
         return _private(
             render(request, "certificates/public/unavailable.html", context, status=404)
         )
-    certificate = found.certificate
-    # Named in the document's own language: transcript-of-records-ABCD-EFGH-JKLM-NPQR.pdf
-    with translation.override(certificate.language):
-        kind = slugify(certificate.get_kind_display())
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{kind or 'certificate'}-{certificate.display_code}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return _private(pdf_response(found.certificate))

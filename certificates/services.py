@@ -12,10 +12,17 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
 from certificates import codes, content, options
 from certificates.errors import CertificateError, NotAllowed
-from certificates.models import Certificate, CertificateCheck, CertificateState, CheckMethod
+from certificates.models import (
+    Certificate,
+    CertificateCheck,
+    CertificateKind,
+    CertificateState,
+    CheckMethod,
+)
 from institutions.models import Institution, InstitutionSettings
 from people.models import Person, User
 from registration.rules import manages_students_at
@@ -54,7 +61,11 @@ def create(
     second click or a re-sent form never makes two."""
     if not _may_create(actor, person, institution):
         raise NotAllowed(_("You may not create certificates for this person."))
-    existing = Certificate.objects.filter(request_key=request_key, person=person).first()
+    if kind == CertificateKind.NATIONAL_TRANSCRIPT and actor.person_id != person.pk:
+        # It shows results from every university: only the student may ask for it, so staff of
+        # one university never read another's records through it.
+        raise NotAllowed(_("Only the student may create a national transcript of records."))
+    existing = _earlier_use(request_key, person=person, kind=kind, language=language)
     if existing is not None:
         return existing
     options.check_kind_and_language(kind, language)
@@ -92,10 +103,28 @@ def create(
         except IntegrityError:
             # Either the same request_key won a race (return its certificate) or the code
             # collided (draw another).
-            existing = Certificate.objects.filter(request_key=request_key, person=person).first()
+            existing = _earlier_use(request_key, person=person, kind=kind, language=language)
             if existing is not None:
                 return existing
     raise CertificateError(_("The certificate could not be created. Try again."))
+
+
+def _earlier_use(
+    request_key: uuid.UUID, *, person: Person, kind: str, language: str
+) -> Certificate | None:
+    """The certificate this form already created (a second click), or None for a fresh form. A
+    form used for another person or another kind (Back, then a new choice) is refused, not
+    answered with the first certificate."""
+    with scopes_disabled():
+        # Keys are unique across universities: look in all of them.
+        existing = Certificate.objects.filter(request_key=request_key).first()
+    if existing is None:
+        return None
+    if (existing.person_id, existing.kind, existing.language) != (person.pk, kind, language):
+        raise CertificateError(
+            _("This form has already been used. Reload the page to create another certificate.")
+        )
+    return existing
 
 
 def retry(actor: User, certificate: Certificate) -> Certificate:

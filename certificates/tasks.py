@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 # render ran out of time on a busy machine. Anything else is a bug or a missing seal key.
 TRANSIENT = (OperationalError, InterfaceError, OSError, SoftTimeLimitExceeded)
 MAX_RETRIES = 4
+# A queued certificate nobody took for this long has lost its task (Redis keeps nothing on
+# disk); long enough that a normal queue at the start of term is not sent twice.
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
 
 
 def backoff(retries: int) -> int:
@@ -72,7 +75,7 @@ def render_certificate(self, certificate_id: int) -> None:
 def requeue_stalled() -> int:
     """Run by beat: certificates whose task was lost or whose worker died go back to a worker."""
     with scopes_disabled():
-        pks = pipeline.stalled(timezone.now(), queued_for=datetime.timedelta(minutes=2))
+        pks = pipeline.requeue(timezone.now(), queued_for=REQUEUE_AFTER)
     for pk in pks:
         render_certificate.delay(pk)
     return len(pks)

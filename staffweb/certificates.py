@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from certificates import services, staff_queries
+from certificates.downloads import pdf_response
 from certificates.errors import CertificateError, NotAllowed
 from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
@@ -76,6 +77,18 @@ def _create(request: HttpRequest, person: Person, form: CertificateForm) -> Http
     )
 
 
+def _staff_form(*args, **kwargs) -> CertificateForm:
+    """The national transcript shows every university's results: only the student asks for it
+    (certificates.services refuses it to staff as well)."""
+    form = CertificateForm(*args, **kwargs)
+    form.fields["kind"].choices = [
+        choice
+        for choice in form.fields["kind"].choices
+        if choice[0] != CertificateKind.NATIONAL_TRANSCRIPT
+    ]
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 @study_admin_required
 def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
@@ -83,13 +96,13 @@ def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
     (S-CERT-1), then its page. A refused request shows the form again with the reason."""
     person = _student_or_404(request, person_id)
     if request.method == "POST":
-        form = CertificateForm(request.POST)
+        form = _staff_form(request.POST)
         if form.is_valid():
             created = _create(request, person, form)
             if created is not None:
                 return created
     else:
-        form = CertificateForm(initial={"language": person.language})
+        form = _staff_form(initial={"language": person.language})
     context = {
         "person": person,
         "rows": staff_queries.certificates_of(person, request.institution, timezone.localdate()),
@@ -133,18 +146,7 @@ def certificate_download(
     certificate = staff_queries.certificate_file(person, request.institution, public_id)
     if certificate is None:
         raise Http404
-    try:
-        handle = certificate.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certificate.kind}-{certificate.display_code}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(certificate)
 
 
 @require_POST

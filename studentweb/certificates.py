@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certificates import queries, services
+from certificates.downloads import pdf_response
 from certificates.errors import CertificateError
 from certificates.forms import CertificateForm
 from certificates.models import Certificate, CertificateLanguage, CertificateState, RenderStep
@@ -144,16 +144,7 @@ def certificate_download(request: HttpRequest, public_id: uuid.UUID) -> FileResp
     found = _certificate(request, public_id)
     if not found.is_ready:
         raise Http404
-    # Named in the document's own language: transcript-of-records-ABCD-EFGH-JKLM-NPQR.pdf
-    with translation.override(found.language):
-        kind = slugify(found.get_kind_display())
-    name = f"{kind or 'certificate'}-{found.display_code}.pdf"
-    response = FileResponse(
-        found.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(found)
 
 
 @alumni_allowed

@@ -89,6 +89,7 @@ def registrations(
             study_period__start_date__lte=last,
             study_period__end_date__gte=first,
         )
+        .exclude(_not_registered(current=options.date_from is None))
         .select_related(
             "study_period",
             "course_instance__course",
@@ -120,6 +121,22 @@ def registrations(
         "programmes": sorted(groups.values(), key=lambda g: (g["code"] == "", g["name"])),
         "doctoral": doctoral,
     }
+
+
+def _not_registered(*, current: bool) -> Q:
+    """Registrations a certificate must not state: a course the student left by withdrawing,
+    by early dropout (counted as never started) or by changing instance. A later dropout was a
+    real registration for a past period, but is no current one."""
+    left = Q(
+        participation__state__in=[
+            ParticipationState.WITHDRAWN,
+            ParticipationState.CHANGED_INSTANCE,
+            ParticipationState.CANCELLED,
+        ]
+    ) | Q(participation__early_dropout=True)
+    if current:
+        left |= Q(participation__state=ParticipationState.DROPPED)
+    return left
 
 
 def _programme_group(programme: ProgrammeParticipation | None, language: str) -> dict:

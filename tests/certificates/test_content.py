@@ -346,6 +346,36 @@ def test_registration_certificate_shows_current_registrations(institution, perso
     assert c["body"]["doctoral"] == []
 
 
+def test_a_registration_certificate_never_states_a_course_the_student_left(institution, person):
+    """A withdrawn course, an early dropout (never started), the old instance after a change of
+    instance: none is a registration to certify. A later dropout was registered in its past
+    period but is no current registration."""
+    from registration.models import CourseParticipation
+
+    left = {
+        "WD01": {"state": S.WITHDRAWN},
+        "ED01": {"state": S.DROPPED, "early_dropout": True},
+        "CH01": {"state": S.CHANGED_INSTANCE},
+        "DR01": {"state": S.DROPPED},
+    }
+    registered(person, institution, start=-20, end=60, code="ST01")
+    for code, fields in left.items():
+        instance = registered(person, institution, start=-20, end=60, code=code)
+        CourseParticipation.objects.filter(course_instance=instance).update(**fields)
+
+    current = build(K.REGISTRATION, person, institution)
+    ranged = build(
+        K.REGISTRATION,
+        person,
+        institution,
+        date_from=days(-30).isoformat(),
+        date_to=days(-10).isoformat(),
+    )
+
+    assert codes_by_group(current) == [("Courses outside a programme", ["ST01"])]
+    assert codes_by_group(ranged) == [("Courses outside a programme", ["DR01", "ST01"])]
+
+
 def test_registration_certificate_for_a_range_shows_the_registrations_in_it(institution, person):
     """S-CERT-1: e.g. a past term; periods that overlap the range count."""
     registered(person, institution, start=-20, end=60, code="NU01")

@@ -386,7 +386,7 @@ def rows_of_every_kind(institution):
     now = timezone.now()
     lost, fresh, dead, live, ready, failed = (queued(institution, courses=1) for _ in range(6))
     Certificate.objects.filter(pk=lost.pk).update(
-        state_changed_at=now - datetime.timedelta(minutes=5)
+        state_changed_at=now - datetime.timedelta(minutes=15)
     )
     Certificate.objects.filter(pk=dead.pk).update(
         state=CertificateState.RENDERING,
@@ -428,6 +428,24 @@ def test_requeue_stalled_hands_them_to_a_worker(
         "live": CertificateState.RENDERING,
     }
     assert row(rows_of_every_kind["dead"]).attempts == 2
+
+
+def test_a_sweep_sends_a_stalled_row_once_per_window(rows_of_every_kind):
+    """A row re-sent by one sweep is not re-sent by the next while its task waits in a long
+    queue: the sweep marks it queued as of now."""
+    now = timezone.now()
+    window = datetime.timedelta(minutes=10)
+
+    first = pipeline.requeue(now, queued_for=window)
+    second = pipeline.requeue(now + datetime.timedelta(minutes=1), queued_for=window)
+    later = pipeline.requeue(now + datetime.timedelta(minutes=11), queued_for=window)
+
+    expected = sorted([rows_of_every_kind["lost"].pk, rows_of_every_kind["dead"].pk])
+    assert (sorted(first), second) == (expected, [])
+    # A window later, still untaken: sent again (with the rows that have stalled since).
+    assert set(expected) <= set(later)
+    dead = row(rows_of_every_kind["dead"])
+    assert (dead.state, dead.lease_until) == (CertificateState.QUEUED, None)
 
 
 # --- The e-mail when ready (B-2) -----------------------------------------------------------------

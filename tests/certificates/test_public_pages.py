@@ -241,7 +241,9 @@ def test_expired_certificate_says_no_longer_valid_and_refuses_the_download(issue
     assert f"This certificate is no longer valid: it expired on {ended.isoformat()}." in main(page)
     assert f"<dt>Status</dt><dd>No longer valid (expired on {ended.isoformat()})</dd>" in main(page)
     assert "document.pdf" not in main(page)
-    assert 'class="certificate-content"' in main(page)
+    # Past its validity the content (identity number, grades) is shown to nobody.
+    assert 'class="certificate-content"' not in main(page)
+    assert issued.person.last_name not in main(page)
     assert download.status_code == 404
     assert f"This certificate is no longer valid: it expired on {ended.isoformat()}." in main(
         download
@@ -364,6 +366,17 @@ def test_upload_of_a_non_pdf_or_too_large_file_is_refused_and_logs_nothing(data,
     assert response.status_code == 400
     assert field_error(response, "document").startswith(message)
     assert 'aria-describedby="id_document_helptext id_document_error"' in main(response)
+    assert checks(issued) == []
+
+
+def test_a_body_far_over_10_mb_is_refused_before_it_is_read(issued):
+    """The declared length decides: the server never receives and stores a huge upload."""
+    response = Client().post("/verify/", {"form": "upload"}, CONTENT_LENGTH=str(200 * 1024 * 1024))
+
+    assert response.status_code == 413
+    assert field_error(response, "document").startswith(
+        "The file is larger than 10 MB, so it is not a document issued here."
+    )
     assert checks(issued) == []
 
 

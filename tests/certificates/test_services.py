@@ -200,13 +200,40 @@ def test_the_same_request_key_twice_gives_the_same_certificate(
     key = uuid.uuid4()
     with django_capture_on_commit_callbacks() as callbacks:
         first = create(student.user, student.person, institution, request_key=key)
-        second = create(student.user, student.person, institution, request_key=key, language="sv")
+        second = create(student.user, student.person, institution, request_key=key)
 
     assert second.pk == first.pk
     assert second.check_code == first.check_code
-    assert second.language == "en"
     assert Certificate.objects.filter(person=student.person).count() == 1
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_used_form_asking_for_something_else_is_refused(institution, student):
+    """Back after creating, then another choice on the same form, or the form's key sent for
+    another person: a clear message, not the first certificate and not a second row."""
+    key = uuid.uuid4()
+    create(student.user, student.person, institution, request_key=key)
+    other_student = transcript_student(institution, courses=1)
+
+    with pytest.raises(CertificateError) as other_language:
+        create(student.user, student.person, institution, request_key=key, language="sv")
+    with pytest.raises(CertificateError) as other_person:
+        create(other_student.user, other_student.person, institution, request_key=key)
+
+    message = "This form has already been used. Reload the page to create another certificate."
+    assert (other_language.value.message, other_person.value.message) == (message, message)
+    assert Certificate.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_only_the_student_may_create_a_national_transcript(institution, student, study_admin):
+    """It shows every university's results: a study administrator of one university must not
+    read another's records through it."""
+    with pytest.raises(NotAllowed):
+        create(study_admin, student.person, institution, kind=K.NATIONAL_TRANSCRIPT)
+
+    assert Certificate.objects.count() == 0
 
 
 @pytest.mark.django_db

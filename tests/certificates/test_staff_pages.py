@@ -430,7 +430,7 @@ def test_ready_certificate_downloads_as_a_sealed_attachment(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="transcript-{certificate.display_code}.pdf"'
+        f'attachment; filename="transcript-of-records-{certificate.display_code}.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert body.startswith(b"%PDF")
