@@ -2,6 +2,7 @@
 through the test client opens its own scope in the middleware, exactly as in production."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +22,17 @@ from tests.factories import (
     StaffRoleFactory,
     UserFactory,
 )
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last (after pytest-django's own ordering): Playwright's sync API keeps an
+    event loop running in the main thread from the first browser test to the end of the
+    session, and libraries that call asyncio.run (pyHanko's seal and its validation) cannot
+    run in a thread that has one."""
+    items.sort(key=lambda item: item.path.is_relative_to(BROWSER_TESTS))
 
 
 @pytest.fixture(autouse=True)

@@ -147,7 +147,10 @@ def test_alumni_start_page(page: Page, live_server, world, locale: str) -> None:
     assert page.url == f"{live_server.url}/alumni/"
     assert html_lang(page) == locale[:2]
     links = page.locator("main .link-list a")
-    assert links.all_inner_texts() == [say(locale, sv="Mina uppgifter", en="My details")]
+    assert links.all_inner_texts() == [
+        say(locale, sv="Intyg", en="Certificates"),
+        say(locale, sv="Mina uppgifter", en="My details"),
+    ]
     assert_phone_ready(page)
 
 
