@@ -7,6 +7,7 @@ whose text, QR code and seal say what the frozen content says."""
 import datetime
 import hashlib
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -519,7 +520,11 @@ def test_the_pdf_says_what_the_content_says(
         end_date=datetime.date(2025, 10, 26),
     )
     exam = ModuleFactory(
-        course=instance.course, code="0101", name_sv="Tentamen", name_en="Written exam"
+        course=instance.course,
+        code="0101",
+        name_sv="Tentamen",
+        name_en="Written exam",
+        credits=Decimal("7.5"),
     )
     certified(student.person, exam, instance, examination_date=datetime.date(2025, 10, 20))
     certified(student.person, None, instance, examination_date=datetime.date(2025, 10, 26))
@@ -537,6 +542,10 @@ def test_the_pdf_says_what_the_content_says(
         assert word in text, word
     for other_course in c["body"]["universities"][0]["courses"]:
         assert other_course["name"] in text
+    # G-6: credits in the language's convention (7,5 hp in Swedish).
+    shown, other = ("7,5", "7.5") if language == "sv" else ("7.5", "7,5")
+    assert shown in text
+    assert other not in text
 
 
 def test_the_pdf_is_pdf_a(institution, produce):
