@@ -11,21 +11,13 @@ import uuid
 
 from django.db.models import QuerySet
 
-from catalog.models import ProgrammeKind
 from certificates.content import part_template
+from certificates.content.participation import doctoral_programmes
 from certificates.models import Certificate
+from institutions.models import Institution
 from people.models import Person
-from registration.models import ParticipationState, ProgrammeParticipation
 
 # Which part template (templates/certificates/parts/) shows a certificate's frozen content.
-
-# Admissions not yet taken up and removed applications are no doctoral studies; the same rule as
-# certificates.content.participation, so the options are offered exactly where they are accepted.
-NOT_STUDYING = (
-    ParticipationState.ADMITTED,
-    ParticipationState.EXPECTED,
-    ParticipationState.CANCELLED,
-)
 
 
 def content_part(content: dict) -> str:
@@ -59,13 +51,8 @@ def student_certificate_state(person: Person, public_id: uuid.UUID) -> Certifica
     return _own(person).filter(public_id=public_id).defer("content", "options").first()
 
 
-def has_doctoral_programme(person: Person) -> bool:
-    """Whether the registration certificate may add supervisors and study activity: the person
-    studies on a subject at doctoral level at the current university. One query."""
-    return (
-        ProgrammeParticipation.objects.filter(
-            person=person, programme_instance__programme__kind=ProgrammeKind.DOCTORAL_SUBJECT
-        )
-        .exclude(state__in=NOT_STUDYING)
-        .exists()
-    )
+def has_doctoral_programme(person: Person, institution: Institution) -> bool:
+    """Whether the registration certificate may add supervisors and study activity (the rule
+    the content applies, so the options are offered exactly where they are accepted). One
+    query."""
+    return doctoral_programmes(person, institution).exists()

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
-from catalog.models import ProgrammeKind
 from certificates.content import part_template
-from certificates.content.participation import NOT_REGISTERED
+from certificates.content.participation import doctoral_programmes
 from certificates.models import (
     Certificate,
     CertificateCheck,
@@ -24,7 +23,6 @@ from certificates.models import (
 )
 from institutions.models import Institution
 from people.models import Person, User
-from registration.models import ParticipationState, ProgrammeParticipation
 
 # The part template (templates/certificates/parts/) that shows each kind's frozen body.
 
@@ -128,14 +126,6 @@ def certificate_file(
 
 
 def takes_doctoral_options(person: Person, institution: Institution) -> bool:
-    """Whether supervisors and study activity may be asked for: the student is registered on a
-    doctoral subject at the university (the same rule the content applies). One query."""
-    return (
-        ProgrammeParticipation.objects.filter(
-            person=person,
-            institution=institution,
-            programme_instance__programme__kind=ProgrammeKind.DOCTORAL_SUBJECT,
-        )
-        .exclude(state__in=[*NOT_REGISTERED, ParticipationState.CANCELLED])
-        .exists()
-    )
+    """Whether supervisors and study activity may be asked for (the rule the content applies).
+    One query."""
+    return doctoral_programmes(person, institution).exists()

@@ -35,7 +35,7 @@ def _list_page(request: HttpRequest, form: CertificateForm, status: int = 200) -
     context = {
         "form": form,
         "certificates": queries.student_certificates(person, timezone.localdate()),
-        "doctoral": queries.has_doctoral_programme(person),
+        "doctoral": queries.has_doctoral_programme(person, request.institution),
     }
     return render(request, "studentweb/certificates/list.html", context, status=status)
 

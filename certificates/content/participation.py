@@ -166,6 +166,17 @@ def _registration_row(registration: Registration, period_credits: dict, language
     }
 
 
+def doctoral_programmes(person: Person, institution: Institution):
+    """The doctoral subjects the person studies at the university: the ones whose supervisors
+    and study activity a registration certificate may add (and the forms offer). Admissions not
+    yet taken up and removed applications are no doctoral studies."""
+    return ProgrammeParticipation.objects.filter(
+        person=person,
+        institution=institution,
+        programme_instance__programme__kind=ProgrammeKind.DOCTORAL_SUBJECT,
+    ).exclude(state__in=[*NOT_REGISTERED, ParticipationState.CANCELLED])
+
+
 def _doctoral(
     person: Person,
     institution: Institution,
@@ -180,12 +191,7 @@ def _doctoral(
     if not (options.supervisors or options.study_activity):
         return []
     programmes = list(
-        ProgrammeParticipation.objects.filter(
-            person=person,
-            institution=institution,
-            programme_instance__programme__kind=ProgrammeKind.DOCTORAL_SUBJECT,
-        )
-        .exclude(state__in=[*NOT_REGISTERED, ParticipationState.CANCELLED])
+        doctoral_programmes(person, institution)
         .select_related("programme_instance__programme", "study_plan")
         .order_by("programme_instance__programme__code")
     )
