@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from ladokportal import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladokportal.settings")
 
@@ -41,7 +43,7 @@ def build(count: int):
     from tests.factories.results import grade, reporting_world
 
     world = reporting_world(InstitutionFactory(code="bench"), students=count)
-    when = timezone.localdate() - timezone.timedelta(days=2)
+    when = clock.today() - timezone.timedelta(days=2)
     services.save_drafts(
         world.reporter,
         course_instance=world.instance,

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from ladokportal import clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladokportal.settings")
 
@@ -36,7 +38,6 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 def build(count: int):
     """A course instance with `count` registered students, the first half with drafts."""
-    from django.utils import timezone
 
     from results import services
     from results.models import AnnotationColumn, AnnotationKind
@@ -51,7 +52,7 @@ def build(count: int):
         module=world.module,
         kind=AnnotationKind.POINTS,
     )
-    when = timezone.localdate() - datetime.timedelta(days=2)
+    when = clock.today() - datetime.timedelta(days=2)
     services.save_drafts(
         world.reporter,
         course_instance=world.instance,
@@ -84,8 +85,6 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("set DATABASE_URL to a PostgreSQL database")
 
-    from django.utils import timezone
-
     from results.models import Result, ResultState
     from tests.staffweb.report_helpers import form_data
 
@@ -100,7 +99,7 @@ def main() -> None:
         client.get(url)  # warm: templates compiled, connection open
         response, get_time, get_queries = timed(client.get, url)
         html = response.content.decode()
-        when = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+        when = (clock.today() - datetime.timedelta(days=1)).isoformat()
         changes = {}
         for n, person in enumerate(world.students):
             key = f"p{person.public_id.hex}"

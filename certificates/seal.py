@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from ladokportal import clock
+
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -138,7 +140,7 @@ def _demo_certificate(key, name: str):
         ]
     )
     # From yesterday, so a clock a little behind on another machine still accepts it.
-    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    start = clock.now() - datetime.timedelta(days=1)
     usage = x509.KeyUsage(
         digital_signature=True,
         content_commitment=True,  # non-repudiation: pyHanko and readers require it for a seal

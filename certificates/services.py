@@ -24,6 +24,7 @@ from certificates.models import (
     CheckMethod,
 )
 from institutions.models import Institution, InstitutionSettings
+from ladokportal import clock
 from people.models import Person, User
 from registration.rules import manages_students_at
 
@@ -70,8 +71,8 @@ def create(
         return existing
     options.check_kind_and_language(kind, language)
     now = timezone.now()
-    parsed = options.parse(kind, raw_options, today=timezone.localdate(now))
-    valid_until = _validity(institution, timezone.localdate(now))
+    parsed = options.parse(kind, raw_options, today=clock.date_of(now))
+    valid_until = _validity(institution, clock.date_of(now))
     for _attempt in range(CODE_ATTEMPTS):
         code = codes.new_code()
         snapshot = content.build(

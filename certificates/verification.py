@@ -13,13 +13,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from certificates import codes, services
 from certificates.content import part_template
 from certificates.models import Certificate, CertificateState, CheckMethod
 from certificates.seal import SealReport, inspect_pdf
+from ladokportal import clock
 
 # An issued certificate is a few pages; anything larger is not one of ours.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -109,7 +109,7 @@ def look_up(text: str, *, method: CheckMethod) -> Verified | None:
     certificate = _by_code(text, with_content=True)
     if certificate is None:
         return None
-    found = Verified(certificate, timezone.localdate())
+    found = Verified(certificate, clock.today())
     if found.is_ready:
         with scopes_disabled():
             services.record_check(certificate, method)
@@ -120,7 +120,7 @@ def downloadable(text: str) -> Verified | None:
     """The certificate a check code names, for its PDF; nothing is logged (the page the link
     sits on was). One query."""
     certificate = _by_code(text, with_content=False)
-    return None if certificate is None else Verified(certificate, timezone.localdate())
+    return None if certificate is None else Verified(certificate, clock.today())
 
 
 def compare(data: bytes) -> FileCheck:
@@ -133,5 +133,5 @@ def compare(data: bytes) -> FileCheck:
         ).first()
         if certificate is not None:
             services.record_check(certificate, CheckMethod.UPLOAD)
-    identical = None if certificate is None else Verified(certificate, timezone.localdate())
+    identical = None if certificate is None else Verified(certificate, clock.today())
     return FileCheck(identical=identical, seal=inspect_pdf(data))

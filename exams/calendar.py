@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance
 from exams.models import CalendarFeed, Signup, new_feed_token
+from ladokportal import clock
 from people.models import Person, User
 
 PRODUCT_ID = "-//Ladokportal//Exam sessions//EN"
@@ -67,8 +68,8 @@ def _event(signup: Signup, stamp: datetime.datetime):
     event = Event()
     event.add("uid", f"{signup.public_id}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", timezone.localtime(session.starts_at))
-    event.add("dtend", timezone.localtime(session.ends_at))
+    event.add("dtstart", clock.local(session.starts_at))
+    event.add("dtend", clock.local(session.ends_at))
     event.add("summary", _summary(signup))
     location = _location(signup)
     if location:

@@ -15,10 +15,10 @@ import csv
 import datetime
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.staff_queries import ParticipantRow
+from ladokportal import clock
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,7 +28,7 @@ def safe_cell(value: str) -> str:
 
 
 def _when(at: datetime.datetime) -> str:
-    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+    return f"{clock.local(at):%Y-%m-%d %H:%M}"
 
 
 def _table(rows: list[ParticipantRow]) -> list[list[str]]:

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from catalog.models import CourseInstance, Module
 from exams import deadlines
 from institutions.models import Institution, institution_scoped
+from ladokportal import clock
 from ladokportal.i18n import BilingualName
 from people.models import Person, User
 
@@ -88,10 +89,9 @@ class ActivitySession(BilingualName):
     @property
     def reporting_deadline(self):
         """T-DEAD-1, from the exam's local date and the linked re-take's, if any."""
-        from django.utils import timezone
 
-        retake_date = timezone.localdate(self.retake.starts_at) if self.retake else None
-        return deadlines.reporting_deadline(timezone.localdate(self.starts_at), retake_date)
+        retake_date = clock.date_of(self.retake.starts_at) if self.retake else None
+        return deadlines.reporting_deadline(clock.date_of(self.starts_at), retake_date)
 
 
 def first_session_start(course_instance_ref: str = "course_instance") -> models.Subquery:

@@ -12,6 +12,7 @@ from exams import eligibility
 from exams.models import ActivitySession, Signup
 from exams.services import TAKING_STATES
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from people.models import Person
 from registration.eligibility import Verdict
 from registration.models import CourseParticipation
@@ -54,7 +55,7 @@ def exam_cards(
 ) -> list[SessionCard]:
     """The cards under one of the three filters."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = clock.date_of(now)
     sessions = _sessions_for(person)
     if which == "past":
         sessions = sessions.filter(
@@ -83,7 +84,7 @@ def exam_card(
     session = _sessions_for(person).filter(public_id=public_id).first()
     if session is None:
         return None
-    return _card(session, settings, timezone.localdate(now or timezone.now()))
+    return _card(session, settings, clock.date_of(now or timezone.now()))
 
 
 def _card(session: ActivitySession, settings: InstitutionSettings, today) -> SessionCard:
@@ -108,7 +109,7 @@ def start_page(person: Person, settings: InstitutionSettings) -> dict:
     if not (settings.show_exam_signup or settings.show_upcoming_exams):
         return {"exams_open_for_signup": [], "exams_signed_up": []}
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = clock.date_of(now)
     upcoming = _sessions_for(person).filter(starts_at__gte=now).order_by("starts_at")
     cards = [_card(session, settings, today) for session in upcoming]
     return {

@@ -12,6 +12,7 @@ from exams import codes, eligibility
 from exams.models import ActivitySession, CodeListing, Signup
 from exams.rules import manages_session
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from people.models import Person, User
 from registration.models import CourseParticipation, ParticipationState
 
@@ -78,7 +79,7 @@ def sign_up(actor: User, *, session: ActivitySession) -> Signup:
             takes_course=takes_course(actor.person_id, locked),
             signup=_active_signup(locked, actor.person_id),
             taken_places=_taken_places(locked),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         if not verdict:
             raise SignupError(verdict.reason)
@@ -93,7 +94,7 @@ def cancel_sign_up(actor: User, *, signup: Signup) -> None:
         session = _lock(signup.session)
         locked = Signup.objects.select_for_update().get(pk=signup.pk)
         settings = InstitutionSettings.objects.get(institution_id=session.institution_id)
-        verdict = eligibility.can_cancel(session, locked, settings, timezone.localdate())
+        verdict = eligibility.can_cancel(session, locked, settings, clock.today())
         if not verdict:
             raise SignupError(verdict.reason)
         locked.cancelled_at = timezone.now()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession, Signup
 from institutions.models import Institution
+from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.rules import managed_course_instances
 
@@ -88,7 +89,7 @@ def _row(session: ActivitySession, today: datetime.date, counts: dict) -> Sessio
         session=session,
         deadline=deadline,
         deadline_passed=deadline < today,
-        missing=participants - certified if timezone.localdate(session.starts_at) <= today else 0,
+        missing=participants - certified if clock.date_of(session.starts_at) <= today else 0,
     )
 
 
@@ -98,7 +99,7 @@ def session_list(
     """Sessions not yet over, soonest first; then those of the last twelve months, latest
     first. One read, split in two."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = clock.date_of(now)
     sessions = _with_facts(managed_sessions(user, institution)).filter(
         ends_at__gte=now - PAST_SHOWN
     )
@@ -117,7 +118,7 @@ def session_row(session: ActivitySession) -> SessionRow:
     """One session's deadline and missing results (one query)."""
     from results.deadlines import certified_counts
 
-    return _row(session, timezone.localdate(), certified_counts([session.pk]))
+    return _row(session, clock.today(), certified_counts([session.pk]))
 
 
 def managed_session(

@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession, SessionKind, Signup
 from exams.rules import manages_session, manages_sessions_at
 from institutions.models import Institution
+from ladokportal import clock
 from people.models import User
 from registration.rules import managed_course_instances
 
@@ -164,7 +164,7 @@ def _check_times(data: SessionData, refuse) -> None:
     elif opens is not None and closes is not None:
         if closes < opens:
             refuse("signup_closes", _("Sign-up must close on or after the day it opens."))
-        starts_on = timezone.localdate(data.starts_at)
+        starts_on = clock.date_of(data.starts_at)
         if closes >= starts_on:
             refuse(
                 "signup_closes",

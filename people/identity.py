@@ -9,9 +9,10 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
+
+from ladokportal import clock
 
 _ALLOWED = re.compile(r"^\d{6}(\d{2})?[-+]?\d{4}$")
 
@@ -30,7 +31,7 @@ def normalise(raw: str) -> str:
     except personnummer.PersonnummerException:
         raise ValidationError(_invalid_reason(text), code="invalid") from None
     canonical = number.format(long_format=True)
-    if number.get_date() > timezone.localdate():
+    if number.get_date() > clock.today():
         raise ValidationError(_("The date in the identity number lies in the future."), "date")
     return canonical
 

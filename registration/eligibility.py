@@ -9,11 +9,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstancePeriod
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from registration.models import (
     ACTIVE_STATES,
     Application,
@@ -161,7 +161,7 @@ def is_early_dropout(
     start = participation.course_instance.start_date
     if today >= start + datetime.timedelta(weeks=settings.early_dropout_weeks):
         return False
-    if first_exam is not None and timezone.localdate(first_exam) <= today:
+    if first_exam is not None and clock.date_of(first_exam) <= today:
         return False
     if passed is None:
         # Results hang on a person and an instance: without both stored there are none.

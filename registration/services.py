@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CourseInstance, CourseInstancePeriod
 from exams.models import ActivitySession
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
 from registration import eligibility, workflow
@@ -118,7 +119,7 @@ def _register(
         locked = _lock_course(participation)
         _refuse_unless(
             eligibility.can_register(
-                locked, period, _registered_sequences(locked), timezone.localdate(), staff=staff
+                locked, period, _registered_sequences(locked), clock.today(), staff=staff
             )
         )
         try:
@@ -200,7 +201,7 @@ def drop_out(actor: User, *, participation: CourseParticipation) -> bool:
         settings = _settings(locked.institution_id)
         _refuse_unless(eligibility.can_drop_out(locked, settings))
         early = eligibility.is_early_dropout(
-            locked, settings, timezone.localdate(), first_exam=_first_exam(locked)
+            locked, settings, clock.today(), first_exam=_first_exam(locked)
         )
         _drop(actor, locked, early=early, note="dropout by the student")
     return early
@@ -230,7 +231,7 @@ def drop_out_of_programme(
     """Dropout from a programme applies to its courses: registered ones are dropped, places not
     yet taken up are withdrawn. Returns the courses it touched."""
     _require_own(actor, participation.person_id)
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         locked = _lock_programme(participation)
         settings = _settings(locked.institution_id)
@@ -271,7 +272,7 @@ def change_instance_targets(participation: CourseParticipation) -> list[CourseIn
     return list(
         CourseInstance.objects.filter(
             course_id=participation.course_instance.course_id,
-            end_date__gte=timezone.localdate(),
+            end_date__gte=clock.today(),
         )
         .exclude(pk__in=taken)
         .select_related("course")
@@ -363,9 +364,7 @@ def apply(actor: User, *, offer: ApplicationOffer) -> Application:
         )
         if programme is None:
             raise RegistrationError(_("You can apply only within a programme you take."))
-        _refuse_unless(
-            eligibility.application_window(offer.opens, offer.closes, timezone.localdate())
-        )
+        _refuse_unless(eligibility.application_window(offer.opens, offer.closes, clock.today()))
         if Application.objects.filter(person=person, offer=offer, removed_at__isnull=True).exists():
             raise RegistrationError(_("You have already applied."))
         course, spec = expected_participation(
@@ -398,7 +397,7 @@ def remove_application(actor: User, *, application: Application) -> None:
         )
         _refuse_unless(
             eligibility.can_remove_application(
-                locked, _settings(locked.institution_id), timezone.localdate()
+                locked, _settings(locked.institution_id), clock.today()
             )
         )
         if locked.removed_at is not None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from catalog.models import CourseInstance
 from exams.models import ActivitySession, Signup
 from institutions.models import Institution
+from ladokportal import clock
 from people.models import User
 from results.models import VISIBLE_TO_STUDENT, Result
 from results.rules import reportable_instances
@@ -40,7 +40,7 @@ class DueSession:
 
     @property
     def overdue(self) -> bool:
-        return self.deadline < timezone.localdate() and self.missing > 0
+        return self.deadline < clock.today() and self.missing > 0
 
 
 def _certified_for_signup() -> Exists:
@@ -76,7 +76,7 @@ def certified_counts(session_ids: list[int]) -> dict[int, tuple[int, int]]:
 def due_sessions(user: User, institution: Institution, today: datetime.date | None = None):
     """Sessions of courses the person reports on whose results are due within a week or overdue,
     with participants still lacking a certified result; the most urgent first. Four queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     sessions = list(
         ActivitySession.objects.filter(
             institution=institution,

@@ -206,7 +206,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
+        return value.date().isoformat()  # naive: a spreadsheet cell has no time zone
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -383,14 +383,14 @@ def _row(number: int, cells: list[object], columns: Columns) -> Row:
 
 def _read_date(row: Row, value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return value.date()  # naive: a spreadsheet cell has no time zone
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 100000:
         # An Excel date cell without a date format arrives as its serial number.
         from openpyxl.utils.datetime import from_excel
 
-        return from_excel(value).date()
+        return from_excel(value).date()  # naive: a spreadsheet serial number
     text = row.date_text
     if text == "":
         return None  # check_entries asks for it

@@ -10,9 +10,9 @@ course grade. Warnings never block: the examiner decides. Two queries whatever t
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ladokportal import clock
 from registration.models import ParticipationState
 from results import certify_queries
 from results.models import Result, ResultState
@@ -77,7 +77,7 @@ def build(results: list[Result], chosen: int) -> Preview:
     """The preview of certifying `results` (loaded with certify_queries.results_by_public_id,
     all of one course instance); `chosen` is how many the examiner chose."""
     ready = [r for r in results if r.state == ResultState.READY]
-    today = timezone.localdate()
+    today = clock.today()
     states = (
         certify_queries.participation_states(
             ready[0].course_instance_id, [r.person_id for r in ready]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from catalog.models import Course, CourseInstance, Grade, Module
 from exams.models import ActivitySession, Signup
+from ladokportal import clock
 from people.models import Person, StaffRole, User
 from registration.models import CourseParticipation, Registration
 from registration.staff_queries import StudentKey
@@ -231,7 +232,6 @@ def participants(
 def _anonymous_pending(course_instance: CourseInstance, module: Module, ids: list[int]) -> set[int]:
     """Who sat an anonymous exam of this module on this instance (held already, sign-up active)
     without a certified result from it yet (B-6). One query."""
-    from django.utils import timezone
 
     from exams.models import Signup
 
@@ -329,7 +329,7 @@ def module_thresholds(course_instance: CourseInstance, module: Module | None) ->
         found.by_session.setdefault(threshold.session_id, []).append(
             (threshold.grade, threshold.min_points)
         )
-        found.dates[threshold.session_id] = timezone.localdate(threshold.session.starts_at)
+        found.dates[threshold.session_id] = clock.date_of(threshold.session.starts_at)
     return found
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession
+from ladokportal import clock
 from notifications.models import NotificationKind
 from notifications.services import notify_many, notify_user
 from people.models import User
@@ -366,6 +367,8 @@ def _certified_context(result: Result) -> dict:
         "module_name_en": module.name_en if module else "",
         "grade_code": result.grade.code,
         "instance_id": str(result.course_instance.public_id),
+        # The day of the decision in Sweden, as the student's course page shows it.
+        "certified_on": clock.date_of(result.certified_at).isoformat(),
     }
 
 

@@ -9,11 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance, Grade, Module
+from ladokportal import clock
 from people.models import Person
 from registration.models import Registration
 from results.models import (
@@ -127,7 +127,7 @@ def check_entries(
 ) -> dict[int, list[str]]:
     """Every row's problems, by index; empty when all may be saved. Queries: at most five."""
     errors: dict[int, list[str]] = {}
-    today = timezone.localdate()
+    today = clock.today()
     scale_id = scale_of(course_instance, module)
     person_ids = [e.person.pk for e in entries]
     registered = registered_person_ids(course_instance.course_id, person_ids) if entries else set()

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +25,7 @@ from certificates.downloads import pdf_response
 from certificates.errors import CertificateError, NotAllowed
 from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
+from ladokportal import clock
 from people.models import Person
 from registration.staff_queries import student_at
 from staffweb.access import study_admin_required
@@ -105,7 +105,7 @@ def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
         form = _staff_form(initial={"language": person.language})
     context = {
         "person": person,
-        "rows": staff_queries.certificates_of(person, request.institution, timezone.localdate()),
+        "rows": staff_queries.certificates_of(person, request.institution, clock.today()),
         "form": form,
         "transcript_fields": [form[name] for name in TRANSCRIPT_FIELDS],
         "doctoral": staff_queries.takes_doctoral_options(person, request.institution),
@@ -123,9 +123,7 @@ def certificate_page(
     """The certificate's state, file, content and log; for htmx (polling while the worker
     renders) the state box alone, with 286 once there is nothing more to wait for."""
     person = _student_or_404(request, person_id)
-    detail = staff_queries.certificate_of(
-        person, request.institution, public_id, timezone.localdate()
-    )
+    detail = staff_queries.certificate_of(person, request.institution, public_id, clock.today())
     if detail is None:
         raise Http404
     context = {"person": person, "detail": detail, "certificate": detail.certificate}
@@ -156,9 +154,7 @@ def certificate_retry(
 ) -> HttpResponse:
     """S-CERT-4: a failed certificate goes back to the worker as the same row."""
     person = _student_or_404(request, person_id)
-    detail = staff_queries.certificate_of(
-        person, request.institution, public_id, timezone.localdate()
-    )
+    detail = staff_queries.certificate_of(person, request.institution, public_id, clock.today())
     if detail is None:
         raise Http404
     try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession, SessionKind
 from exams.staff_services import SessionData
+from ladokportal import clock
 from staffweb.forms import parse_student_key
 
 # <input type="datetime-local"> sends 2026-05-04T08:00; the time is Swedish (Europe/Stockholm),
@@ -49,9 +50,8 @@ class ModulesField(forms.ModelMultipleChoiceField):
 
 class RetakeField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ActivitySession) -> str:
-        from django.utils import timezone
 
-        return f"{obj.label} {obj.name} ({timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M})"
+        return f"{obj.label} {obj.name} ({clock.local(obj.starts_at):%Y-%m-%d %H:%M})"
 
 
 class SessionForm(forms.Form):

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
+from ladokportal import clock
 from registration.staff_queries import find_student
 from staffweb.access import study_admin_required
 from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
@@ -42,7 +42,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 def _session_form(request: HttpRequest, session: ActivitySession | None) -> SessionForm:
-    today = timezone.localdate()
+    today = clock.today()
     instances = staff_queries.course_instance_choices(
         request.user, request.institution, today, session
     )
@@ -220,7 +220,7 @@ def export(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         return HttpResponseBadRequest(_("Choose CSV or xlsx."))
     rows = staff_queries.participants(session)
     kind = form.cleaned_data["format"]
-    day = timezone.localtime(session.starts_at).date().isoformat()
+    day = clock.date_of(session.starts_at).isoformat()
     name = f"{re.sub(r'[^A-Za-z0-9-]', '', session.label) or 'session'}-{day}-participants.{kind}"
     if kind == "csv":
         content, mime = exports.participants_csv(rows), "text/csv; charset=utf-8"

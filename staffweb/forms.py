@@ -6,10 +6,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseInstance
+from ladokportal import clock
 from people import identity
 from registration.staff_queries import StudentKey
 
@@ -26,14 +26,14 @@ def parse_student_key(raw: str) -> StudentKey:
     if local is None:
         return StudentKey(identity_number=identity.normalise(text))
     try:
-        birth = datetime.datetime.strptime(local["date"], "%Y%m%d").date()  # noqa: DTZ007 - a date, no time
+        birth = datetime.datetime.strptime(local["date"], "%Y%m%d").date()  # noqa: DTZ007 - naive: a date, no time
     except ValueError:
         raise ValidationError(
             _("The birth date %(date)s does not exist."),
             code="date",
             params={"date": local["date"]},
         ) from None
-    if birth > timezone.localdate():
+    if birth > clock.today():
         raise ValidationError(_("The birth date lies in the future."), code="date")
     return StudentKey(birth_date=birth, local_number=local["local"])
 

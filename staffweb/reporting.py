@@ -21,12 +21,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import CourseInstance, Module
+from ladokportal import clock
 from people.access import staff_required
 from results import annotation_services, report_queries, services, validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
@@ -272,7 +272,7 @@ def _render_sheet(
             "header": header or SheetForm(),
             "find_form": find or FindStudentForm(),
             "course_grade": module is None,
-            "today": timezone.localdate().isoformat(),
+            "today": clock.today().isoformat(),
             "readonly_span": 2 + len(sheet.kinds),
             "pager": pager,
             "page_base": base,

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession
+from ladokportal import clock
 from people.access import staff_required
 from results import fileimport, filetemplate, services
 from results.errors import NotAllowed, ResultError, StaleResult
@@ -48,7 +49,7 @@ PENDING_SECONDS = 2 * 60 * 60
 
 class SessionField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ActivitySession) -> str:
-        when = f"{timezone.localtime(obj.starts_at):%Y-%m-%d}"
+        when = f"{clock.local(obj.starts_at):%Y-%m-%d}"
         if obj.anonymous:
             return _("%(label)s %(name)s (%(date)s, anonymous)") % {
                 "label": obj.label,

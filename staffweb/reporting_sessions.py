@@ -20,7 +20,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession
+from ladokportal import clock
 from people.models import Person
 from results import annotation_services, report_queries, services, validation
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
@@ -103,8 +103,8 @@ def _choose(request: HttpRequest, found: ActivitySession, modules: list[Module],
 
 
 def _session_day(found: ActivitySession) -> datetime.date | None:
-    day = timezone.localdate(found.starts_at)
-    return day if day <= timezone.localdate() else None
+    day = clock.date_of(found.starts_at)
+    return day if day <= clock.today() else None
 
 
 # --- Report by code -------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def _render(
             "notice": notice,
             "header": header or SheetForm(),
             "ready_form": _ready_form(request, data.activity_session, module),
-            "today": timezone.localdate().isoformat(),
+            "today": clock.today().isoformat(),
             "readonly_span": 2 + len(data.kinds),
         },
     )

@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
+from ladokportal import clock
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
@@ -63,7 +63,7 @@ def _with_results(
 @study_admin_required
 def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
-    today = timezone.localdate()
+    today = clock.today()
     overview = staff_queries.student_overview(request.user, request.institution, person, today)
     results = result_queries.staff_results(request.user, request.institution, person)
     programmes = [
@@ -113,9 +113,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 @study_admin_required
 def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
-    choices = staff_queries.admission_choices(
-        request.user, request.institution, timezone.localdate()
-    )
+    choices = staff_queries.admission_choices(request.user, request.institution, clock.today())
     form = AdmitForm(request.POST, choices=choices)
     if not form.is_valid():
         _form_errors(request, form)

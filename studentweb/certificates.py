@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from certificates.downloads import pdf_response
 from certificates.errors import CertificateError
 from certificates.forms import CertificateForm
 from certificates.models import Certificate, CertificateLanguage, CertificateState, RenderStep
+from ladokportal import clock
 from people.access import student_required
 from people.middleware import alumni_allowed
 
@@ -34,7 +34,7 @@ def _list_page(request: HttpRequest, form: CertificateForm, status: int = 200) -
     person = request.user.person
     context = {
         "form": form,
-        "certificates": queries.student_certificates(person, timezone.localdate()),
+        "certificates": queries.student_certificates(person, clock.today()),
         "doctoral": queries.has_doctoral_programme(person, request.institution),
     }
     return render(request, "studentweb/certificates/list.html", context, status=status)
@@ -120,7 +120,7 @@ def certificate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         **_state(found),
         "c": found.content,
         "part": queries.content_part(found.content),
-        "expired": found.valid_until < timezone.localdate(),
+        "expired": found.valid_until < clock.today(),
     }
     return render(request, PAGE, context)
 

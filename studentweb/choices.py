@@ -12,12 +12,12 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from ladokportal import clock
 from people.access import student_required
 from registration import services as registration_services
 from registration.services import RegistrationError
@@ -56,7 +56,7 @@ def _period_or_404(request: HttpRequest, public_id: uuid.UUID) -> ChoicePeriod:
 
 def _choice_context(request: HttpRequest, period: ChoicePeriod, **extra) -> dict:
     page = queries.choice_page(
-        request.user.person, period, request.institution.settings, timezone.localdate()
+        request.user.person, period, request.institution.settings, clock.today()
     )
     form = extra.pop("form", None) or ChoiceForm(alternatives=page.alternatives)
     return {"page": page, "form": form, **extra}
@@ -152,7 +152,7 @@ def _offer_or_404(request: HttpRequest, public_id: uuid.UUID):
 
 def _offer_context(request: HttpRequest, offer, **extra) -> dict:
     page = queries.offer_page(
-        request.user.person, offer, request.institution.settings, timezone.localdate()
+        request.user.person, offer, request.institution.settings, clock.today()
     )
     return {"page": page, **extra}
 

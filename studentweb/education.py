@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import CourseInstance, CourseInstancePeriod
+from ladokportal import clock
 from people.access import student_required
 from registration import queries, services
 from registration.models import CourseParticipation
@@ -145,7 +145,7 @@ def _course_url(participation: CourseParticipation) -> str:
 
 def _course(request: HttpRequest, public_id: uuid.UUID) -> CoursePage:
     page = queries.course_page(
-        request.user.person, public_id, request.institution.settings, timezone.localdate()
+        request.user.person, public_id, request.institution.settings, clock.today()
     )
     if page is None:
         raise Http404
@@ -154,7 +154,7 @@ def _course(request: HttpRequest, public_id: uuid.UUID) -> CoursePage:
 
 def _programme(request: HttpRequest, public_id: uuid.UUID) -> ProgrammePage:
     page = queries.programme_page(
-        request.user.person, public_id, request.institution.settings, timezone.localdate()
+        request.user.person, public_id, request.institution.settings, clock.today()
     )
     if page is None:
         raise Http404
@@ -180,7 +180,7 @@ def my_education(request: HttpRequest) -> HttpResponse:
     show = form.value()
     if not form.is_bound:
         form = EducationFilterForm(initial={"show": show})
-    education = queries.my_education(request.user.person, timezone.localdate(), show)
+    education = queries.my_education(request.user.person, clock.today(), show)
     return render(
         request, "studentweb/education/my_education.html", {"form": form, "education": education}
     )

@@ -1,9 +1,9 @@
 """Presentation forms of the student web. They validate input; services do the writing."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ladokportal import clock
 from people.models import Person
 from people.services import CONTACT_FIELDS
 
@@ -42,7 +42,7 @@ class ContactDetailsForm(forms.ModelForm):
 
     def clean_temporary_valid_until(self):
         value = self.cleaned_data["temporary_valid_until"]
-        if value and value < timezone.localdate():
+        if value and value < clock.today():
             raise forms.ValidationError(_("The date has already passed."))
         return value
 

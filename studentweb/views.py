@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -12,6 +11,7 @@ from exams import queries as exam_queries
 from institutions.middleware import session_key
 from institutions.models import LocalTextSlot
 from institutions.queries import local_text
+from ladokportal import clock
 from people import services
 from people.access import student_required
 from people.middleware import alumni_allowed
@@ -43,7 +43,7 @@ def start(request: HttpRequest) -> HttpResponse:
     which is what "shown once, then gone" asks for."""
     settings = request.institution.settings
     person = request.user.person
-    today = timezone.localdate()
+    today = clock.today()
     other = (
         local_text(request.institution, LocalTextSlot.START_OTHER)
         if settings.show_other_information

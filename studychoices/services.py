@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
 from registration import eligibility
@@ -180,7 +181,7 @@ def choose(
         chosen = StudyChoice.objects.filter(
             person=person, period=period, removed_at__isnull=True
         ).exists()
-        _refuse_unless(can_choose(period, chosen=chosen, today=timezone.localdate()))
+        _refuse_unless(can_choose(period, chosen=chosen, today=clock.today()))
         _refuse_unless(check_rules(period, alternatives))
         try:
             with transaction.atomic():
@@ -234,9 +235,7 @@ def remove_choice(actor: User, *, choice: StudyChoice) -> None:
             .prefetch_related(with_participations())
             .get(pk=choice.pk)
         )
-        _refuse_unless(
-            can_remove_choice(locked, _settings(locked.institution_id), timezone.localdate())
-        )
+        _refuse_unless(can_remove_choice(locked, _settings(locked.institution_id), clock.today()))
         for item in locked.items.all():
             try:
                 cancel_expected(

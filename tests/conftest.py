@@ -11,8 +11,10 @@ from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from certificates import seal
+from ladokportal import clock
 from ladokportal.celery import app as celery_app
 from registration.models import ParticipationState
+from tests import timetravel
 from tests.factories import (
     CourseInstanceFactory,
     CourseParticipationFactory,
@@ -24,6 +26,18 @@ from tests.factories import (
 )
 
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """TEST_NOW=2026-12-05T23:30:00Z runs the suite as if it were then (tests/timetravel.py)."""
+    traveller = timetravel.start()
+    if traveller is not None:
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moved = " (TEST_NOW)" if timetravel.offset_seconds() is not None else ""
+    return f"clock: {timezone.now():%Y-%m-%dT%H:%M:%SZ} UTC{moved}"
 
 
 @pytest.hookimpl(trylast=True)
@@ -97,8 +111,8 @@ def other_institution(db):
 def enrol(person, institution, state=ParticipationState.ADMITTED):
     instance = CourseInstanceFactory(
         course__institution=institution,
-        start_date=timezone.localdate(),
-        end_date=timezone.localdate() + datetime.timedelta(days=60),
+        start_date=clock.today(),
+        end_date=clock.today() + datetime.timedelta(days=60),
     )
     return CourseParticipationFactory(person=person, course_instance=instance, state=state)
 

@@ -19,7 +19,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from django.conf import settings
 from django.db import connection
 
 from ladokportal.celery import app as celery_app
+from tests import timetravel
 
 STOP_SECONDS = 15
 
@@ -116,9 +116,7 @@ def start_worker(
     log_path = tmp_path / f"{name}.log"
     log = log_path.open("w")
     command = [
-        sys.executable,
-        "-m",
-        "celery",
+        *timetravel.celery_command(),
         "-A",
         "ladokportal",
         "worker",

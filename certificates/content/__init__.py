@@ -10,12 +10,13 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from certificates.codes import display
 from certificates.models import CertificateKind
 from certificates.options import Options
 from institutions.models import Institution
+from ladokportal import clock
 from ladokportal.i18n import pick
 from people.identity import display as display_identity
 from people.models import Person
@@ -46,8 +47,8 @@ def build(
     # The day at the university (TIME_ZONE), not in UTC: just after midnight in Sweden the
     # certificate is of the new day, in the date printed and in what "current" and "not yet
     # ended" mean.
-    issued_at = timezone.localtime(issued_at)
-    today = issued_at.date()
+    issued_at = clock.local(issued_at)
+    today = clock.date_of(issued_at)
     with translation.override(language):
         body = bodies[kind](person, institution, options, language, today)
         title = str(CertificateKind(kind).label)

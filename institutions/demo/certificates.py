@@ -34,6 +34,7 @@ from certificates.models import Certificate, CertificateCheck, CertificateKind, 
 from certificates.options import Options
 from institutions.demo.terms import Calendar
 from institutions.models import Institution
+from ladokportal import clock
 from notifications.models import Notification
 from people.models import User
 
@@ -169,7 +170,7 @@ def _issue_moment(
 ) -> datetime.datetime | None:
     if order.expired:
         # Valid for the university's usual period, which ran out three weeks ago.
-        validity = certificate.valid_until - timezone.localdate(certificate.created_at)
+        validity = certificate.valid_until - clock.date_of(certificate.created_at)
         day = today - EXPIRED_FOR - validity
     elif order.issued_days_ago:
         day = today - order.issued_days_ago * DAY
@@ -182,8 +183,8 @@ def _issued_at(certificate: Certificate, moment: datetime.datetime) -> None:
     """Date a certificate back to `moment`, before it is rendered: its validity runs from then,
     and its content is built again as the records answered on that day (a registration
     certificate shows the registrations current then), with the same check code."""
-    validity = certificate.valid_until - timezone.localdate(certificate.created_at)
-    valid_until = timezone.localdate(moment) + validity
+    validity = certificate.valid_until - clock.date_of(certificate.created_at)
+    valid_until = clock.date_of(moment) + validity
     snapshot = content.build(
         kind=certificate.kind,
         language=certificate.language,

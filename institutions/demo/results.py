@@ -39,6 +39,7 @@ from institutions.demo.identities import NumberDrawer
 from institutions.demo.participations import Clock, StudentPlan, enrol
 from institutions.demo.persons import draw_student
 from institutions.demo.result_history import Grades
+from ladokportal import clock
 from notifications.models import Notification
 from people.models import Person, User
 from registration.models import CourseParticipation, ParticipationState
@@ -284,7 +285,7 @@ def _exam_system(lu: Catalogue, staff: dict[str, User], session, rng: random.Ran
     """The exam system pushes drafts keyed by anonymisation code; its last record carries a
     grade of another scale and is rejected (kept in the integration inbox). Its token."""
     client, token = demo_client(lu.institution, staff["studyadmin"])
-    day = timezone.localdate(session.starts_at)
+    day = clock.date_of(session.starts_at)
     signups = Signup.objects.filter(session=session).order_by("pk")
     codes = list(signups.values_list("anonymisation_code", flat=True))
     records = []

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 
 from institutions.sanitise import sanitise
+from ladokportal import clock
 from ladokportal.i18n import pick
 
 register = template.Library()
@@ -28,13 +29,20 @@ def credits(value: Decimal | float | None) -> str:
 
 
 @register.filter
-def isodate(value: datetime.date | None) -> str:
-    """2021-01-17: the one date format of the portal, in both languages."""
-    if value is None:
+def isodate(value: datetime.date | datetime.datetime | None) -> str:
+    """2021-01-17: the one date format of the portal, in both languages; a moment shows the day
+    it was in Sweden (ladokportal.clock), not in UTC."""
+    if value is None or value == "":
         return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.isoformat()
+    return clock.date_of(value).isoformat()
+
+
+@register.filter
+def isominute(value: datetime.datetime | None) -> str:
+    """2021-01-17 14:05: a moment to the minute, in Swedish time, in both languages."""
+    if value is None or value == "":
+        return ""
+    return f"{clock.local(value):%Y-%m-%d %H:%M}"
 
 
 @register.simple_tag

@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 
 from catalog.models import CourseInstance, ProgrammeKind
 from institutions.models import Institution, InstitutionSettings
+from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.models import (
     ApplicationOffer,
@@ -63,7 +64,7 @@ LOCALES = pytest.mark.parametrize("locale", ["sv-SE", "en-US"], ids=["sv", "en"]
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def in_language(locale: str, make):

@@ -6,9 +6,9 @@ English, axe clean and without sideways scroll."""
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
+from ladokportal import clock
 from results import services
 from results.models import Result, ResultState
 from results.validation import Entry
@@ -27,7 +27,7 @@ def _ready_world(institution):
     )
     for n, person in enumerate(world.students):
         SignupFactory(session=session, person=person, anonymisation_code=f"TEN1-{n:03d}")
-    when = timezone.localdate() - datetime.timedelta(days=2)
+    when = clock.today() - datetime.timedelta(days=2)
     services.save_drafts(
         world.reporter,
         course_instance=world.instance,

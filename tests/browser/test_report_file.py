@@ -5,9 +5,9 @@ and without sideways scroll."""
 
 import datetime
 
-from django.utils import timezone
 from playwright.sync_api import Page
 
+from ladokportal import clock
 from people import identity
 from results.models import Result, ResultSource
 from tests.browser import LAPTOP, PHONE, login, open_page, submit
@@ -22,7 +22,7 @@ def _csv(rows: list[list[str]]) -> dict:
 
 
 def _rows(world, grade: str = "G") -> list[list[str]]:
-    when = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    when = (clock.today() - datetime.timedelta(days=1)).isoformat()
     return [["personnummer", "namn", "betyg", "examinationsdatum"]] + [
         [identity.display(p.identity_number), p.full_name, grade, when] for p in world.students
     ]
@@ -67,7 +67,7 @@ def test_a_file_of_codes_on_a_phone(new_page, live_server, institution, locale) 
     )
     for n, person in enumerate(world.students):
         SignupFactory(session=session, person=person, anonymisation_code=f"TEN1-CODE{n}")
-    when = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    when = (clock.today() - datetime.timedelta(days=1)).isoformat()
     rows = [["anonymiseringskod", "betyg", "examinationsdatum"]] + [
         [f"TEN1-CODE{n}", "G", when] for n in range(2)
     ]

@@ -6,9 +6,9 @@ without sideways scroll on every page. The report-by-code page is checked the sa
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
+from ladokportal import clock
 from notifications.models import Notification, NotificationKind
 from results.models import Result, ResultState
 from tests.browser import LAPTOP, PHONE, login, open_page, submit
@@ -40,7 +40,7 @@ def _report_three_and_mark_ready(page: Page, live_server, world, *, check=check_
         page.locator(f"a[href='{sheet}']").click()
     check(page)
 
-    when = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+    when = (clock.today() - datetime.timedelta(days=2)).isoformat()
     for person, grade in zip(world.students, ["G", "G", "U"], strict=True):
         key = f"p{person.public_id.hex}"
         page.locator(f"select[name='{key}-grade']").select_option(grade)
@@ -88,7 +88,7 @@ def test_reporter_reports_three_students_and_marks_them_ready(
     key = f"p{world.students[0].public_id.hex}"
     page.locator(f"select[name='{key}-grade']").select_option("G")
     page.locator(f"input[name='{key}-date']").fill(
-        (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+        (clock.today() + datetime.timedelta(days=3)).isoformat()
     )
     submit(page, "#report-form button[type='submit']")
     assert page.locator("#problems a").count() == 1
@@ -131,7 +131,7 @@ def test_report_by_code_shows_codes_only(new_page, live_server, institution, loc
     check_page(page)
     page.locator("select[name='cTEN1-001-grade']").select_option("G")
     page.locator("input[name='cTEN1-001-date']").fill(
-        (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+        (clock.today() - datetime.timedelta(days=1)).isoformat()
     )
     submit(page, "#report-form button[type='submit']")
     assert Result.objects.get().person == world.students[1]

@@ -6,9 +6,9 @@ page once (S-HOME-1), then on the course page (S-EDU-3). Both languages, axe cle
 
 import datetime
 
-from django.utils import timezone
 from playwright.sync_api import Page
 
+from ladokportal import clock
 from results.models import Result, ResultState
 from tests.browser import DEMO_PASSWORD, LAPTOP, PHONE, log_out, login, open_page, submit
 from tests.browser.journey import LOCALES, check_page
@@ -35,7 +35,7 @@ def test_report_certify_and_the_student_sees_the_grade(
     sheet = f"{live_server.url}/staff/results/{instance.public_id}/{module.code}/"
     open_page(page, sheet)
     check_page(page, with_menu=True)
-    when = timezone.localdate() - datetime.timedelta(days=2)
+    when = clock.today() - datetime.timedelta(days=2)
     for person, grade in zip(world.students, ["G", "G", "U"], strict=True):
         key = f"p{person.public_id.hex}"
         page.locator(f"select[name='{key}-grade']").select_option(grade)

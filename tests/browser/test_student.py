@@ -5,9 +5,9 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
+from ladokportal import clock
 from people.models import Person
 from tests.browser import login, open_menu, open_page, submit
 
@@ -74,7 +74,7 @@ def test_switching_university_shows_the_other_universitys_texts(
 def test_temporary_address_is_saved_and_shown_again(page: Page, live_server, world) -> None:
     login(page, live_server, "anna")
     open_page(page, f"{live_server.url}/my-details/")
-    valid_until = timezone.localdate() + datetime.timedelta(days=120)
+    valid_until = clock.today() + datetime.timedelta(days=120)
 
     page.locator("input[name='temporary_care_of']").fill("Familjen Ek")
     page.locator("input[name='temporary_street']").fill("Rackarbergsgatan 5")

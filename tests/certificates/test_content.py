@@ -15,6 +15,7 @@ from catalog.models import ProgrammeKind
 from certificates import codes, content, options
 from certificates.errors import CertificateError
 from certificates.models import CertificateKind
+from ladokportal import clock
 from registration.models import ParticipationState
 from results.models import ResultSource, ResultState
 from tests.factories import (
@@ -41,7 +42,7 @@ CODE = BODY + codes.check_character(BODY)
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def days(n: int) -> datetime.date:
@@ -55,7 +56,7 @@ def build(kind, person, institution, language="en", *, issued_at=None, **raw) ->
         language=language,
         person=person,
         institution=institution,
-        options=options.parse(kind, raw, today=timezone.localdate(issued_at)),
+        options=options.parse(kind, raw, today=clock.date_of(issued_at)),
         check_code=CODE,
         issued_at=issued_at,
         valid_until=datetime.date(2027, 3, 11),
@@ -108,7 +109,7 @@ def test_header_names_the_student_issuer_code_and_verification_link(institution,
             "identity_number": f"{person.identity_number[:8]}-{person.identity_number[8:]}",
             "birth_date": person.birth_date.isoformat(),
         },
-        "issued_at": timezone.localtime(issued_at).isoformat(),
+        "issued_at": clock.local(issued_at).isoformat(),
         "valid_until": "2027-03-11",
         "check_code": codes.display(CODE),
         "verify_url": f"{settings.SITE_URL.rstrip('/')}/verify/{codes.display(CODE)}/",

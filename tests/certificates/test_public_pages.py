@@ -16,11 +16,11 @@ import types
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 from django.utils.html import escape
 
 from certificates import codes, services, verification
 from certificates.models import Certificate, CertificateCheck, CheckMethod
+from ladokportal import clock
 from people.models import StaffRoleKind
 from tests.factories import StaffRoleFactory, UserFactory
 from tests.factories.certificates import Transcript, create_certificate, transcript_student
@@ -63,7 +63,7 @@ def checks(certificate: Certificate) -> list[str]:
 
 
 def issued_on(certificate: Certificate) -> str:
-    return timezone.localtime(certificate.created_at).date().isoformat()
+    return clock.date_of(certificate.created_at).isoformat()
 
 
 def post_code(client: Client, code: str):
@@ -231,7 +231,7 @@ def test_empty_code_asks_for_one():
 
 
 def test_expired_certificate_says_no_longer_valid_and_refuses_the_download(issued):
-    ended = timezone.localdate() - datetime.timedelta(days=1)
+    ended = clock.today() - datetime.timedelta(days=1)
     Certificate.objects.filter(pk=issued.pk).update(valid_until=ended)
 
     page = Client().get(f"/verify/{issued.display_code}/")
@@ -253,7 +253,7 @@ def test_expired_certificate_says_no_longer_valid_and_refuses_the_download(issue
 
 
 def test_certificate_valid_through_today_can_still_be_downloaded(issued):
-    Certificate.objects.filter(pk=issued.pk).update(valid_until=timezone.localdate())
+    Certificate.objects.filter(pk=issued.pk).update(valid_until=clock.today())
 
     response = Client().get(f"/verify/{issued.display_code}/document.pdf")
 

@@ -18,6 +18,7 @@ from django.core.checks import Tags, run_checks
 
 from certificates import seal
 from certificates.checks import demo_seals_off
+from ladokportal import clock
 
 LUND = "Lund University"
 
@@ -99,7 +100,7 @@ def test_demo_seal_is_a_self_signed_seal_certificate_valid_ten_years(seal_dir):
     name = cert.subject
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage)
     constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints)
-    yesterday = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    yesterday = clock.now() - datetime.timedelta(days=1)
     assert folder == seal_dir / "lu"
     assert name.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == f"{LUND} (demo seal)"
     assert name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == LUND
@@ -191,7 +192,7 @@ def test_inspect_reports_a_sealed_document_as_issued(sealed):
         signed_at=report.signed_at,
     )
     assert report.valid is True
-    now = datetime.datetime.now(datetime.UTC)
+    now = clock.now()
     assert abs(report.signed_at - now) < datetime.timedelta(minutes=5)
 
 
@@ -410,7 +411,7 @@ def _install_ca_issued_seal(folder, ca_key, ca, common_name: str) -> None:
 
 
 def _builder(subject, issuer, public_key):
-    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    start = clock.now() - datetime.timedelta(days=1)
     return (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -20,6 +20,7 @@ from certificates.models import (
     CheckMethod,
     RenderStep,
 )
+from ladokportal import clock
 from people.models import StaffRoleKind
 from tests.concurrency import REPETITIONS, head_start, run_together
 from tests.factories import StaffRoleFactory, UserFactory
@@ -292,7 +293,7 @@ def test_valid_until_is_today_plus_the_universitys_validity(institution, student
 
     certificate = create(student.user, student.person, institution)
 
-    assert certificate.valid_until == timezone.localdate() + datetime.timedelta(days=days)
+    assert certificate.valid_until == clock.today() + datetime.timedelta(days=days)
     assert certificate.content["valid_until"] == certificate.valid_until.isoformat()
 
 

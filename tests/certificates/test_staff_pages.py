@@ -12,12 +12,13 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
 from catalog.models import ProgrammeKind
 from certificates import seal, services
 from certificates.models import Certificate, CertificateState, CheckMethod
+from ladokportal import clock
 from people.models import StaffRoleKind, User
 from registration.models import ParticipationState
 from tests.factories import (
@@ -153,7 +154,7 @@ def rows(html: str, scope: str) -> list[tuple[str, ...]]:
 
 
 def local(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 # --- The list (T-ADM-2, S-CERT-3) ---------------------------------------------------------------
@@ -165,7 +166,7 @@ def test_list_shows_every_certificate_with_creator_state_validity_and_checks(
     own = queued(sara.user, sara, institution, language="sv")
     on_behalf = queued(admin, sara, institution, kind="registration")
     old = queued(sara.user, sara, institution)
-    today = timezone.localdate()
+    today = clock.today()
     Certificate.objects.filter(pk=old.pk).update(valid_until=today - datetime.timedelta(days=1))
     failed(on_behalf)
     checked(own, 3)
@@ -268,7 +269,7 @@ def test_study_admin_creates_a_certificate_the_student_then_has(
         True,
     )
     # The student's own list holds it: their certificates within validity.
-    today = timezone.localdate()
+    today = clock.today()
     assert list(
         Certificate.objects.filter(person=sara.person, valid_until__gte=today).values_list(
             "pk", "created_by"

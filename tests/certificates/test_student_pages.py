@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog.models import ProgrammeKind
 from certificates import pipeline
 from certificates.models import Certificate, CertificateState
+from ladokportal import clock
 from registration.models import ParticipationState
 from tests.certificates.student_world import checked, finished, page_url, queued, rendered
 from tests.factories import (
@@ -159,7 +160,7 @@ def test_list_shows_certificates_within_validity_newest_first(me, owner, institu
     older = queued(me, institution)
     newer = queued(me, institution, kind="registration")
     expired = queued(me, institution)
-    today = timezone.localdate()
+    today = clock.today()
     Certificate.objects.filter(pk=older.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=3)
     )
@@ -429,7 +430,7 @@ def test_verification_log_lists_each_check_newest_first(me, owner, institution):
     lines = re.findall(
         r"Your document was checked on (\d{4}-\d\d-\d\d) at (\d\d:\d\d): ([^<]+)\.", page
     )
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     assert [(day, method) for day, _time, method in lines] == [
         (today, "Link or QR code followed"),
         (today, "Check code entered"),
@@ -450,7 +451,7 @@ def test_certificate_created_by_staff_says_so(me, owner, institution):
 def test_frozen_content_keeps_a_later_result_out_until_a_new_certificate(me, owner, institution):
     """S-CERT-3: opening a certificate again shows what was true when it was created."""
     before = queued(me, institution)
-    today = timezone.localdate()
+    today = clock.today()
     instance = CourseInstanceFactory(
         course__institution=institution,
         course__code="LATE01",

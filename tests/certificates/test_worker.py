@@ -26,6 +26,7 @@ from django.utils import timezone
 from certificates import seal
 from certificates.models import Certificate, CertificateState
 from certificates.tasks import render_certificate
+from ladokportal import clock
 from ladokportal.celery import app as celery_app
 from results.models import Result
 from tests.factories import CourseInstanceFactory
@@ -225,8 +226,8 @@ def test_a_certificate_shows_the_results_of_the_day_it_was_asked_for_not_of_its_
     instance = CourseInstanceFactory(
         course__institution=institution,
         course__name_en="Quantum Chromodynamics",
-        start_date=timezone.localdate() - datetime.timedelta(days=60),
-        end_date=timezone.localdate() - datetime.timedelta(days=5),
+        start_date=clock.today() - datetime.timedelta(days=60),
+        end_date=clock.today() - datetime.timedelta(days=5),
     )
     register(me.person, instance)
     certified(me.person, None, instance, examination_date=instance.end_date)

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from exams.models import CalendarFeed, Signup
+from ladokportal import clock
 from registration.models import ParticipationState
 from tests.conftest import enrol
 from tests.factories import PersonFactory, UserFactory
@@ -28,7 +29,7 @@ def _english():
 
 
 def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
+    day = clock.today() + datetime.timedelta(days=days)
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=STOCKHOLM)
 
 

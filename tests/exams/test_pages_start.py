@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from exams.models import Signup
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from registration.models import ParticipationState
 from tests.conftest import enrol
 from tests.factories import PersonFactory, UserFactory
@@ -28,7 +29,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def at(n: int, hour: int = 8) -> datetime.datetime:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from exams import queries
 from exams.models import Signup
+from ladokportal import clock
 from registration.models import ParticipationState
 from tests.conftest import enrol
 from tests.factories import PersonFactory
@@ -56,8 +57,8 @@ def test_filters_put_each_session_in_its_place(institution, student):
         institution,
         instance,
         label="CLOSED",
-        signup_opens=timezone.localdate() - datetime.timedelta(days=20),
-        signup_closes=timezone.localdate() - datetime.timedelta(days=1),
+        signup_opens=clock.today() - datetime.timedelta(days=20),
+        signup_closes=clock.today() - datetime.timedelta(days=1),
     )
     for session in (signed, past, old):
         Signup.objects.create(institution=institution, session=session, person=person)

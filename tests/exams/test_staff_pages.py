@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from exams import deadlines, queries
 from exams.models import ActivitySession, CodeListing, Signup
+from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.models import ParticipationState
 from results.models import ResultState
@@ -45,7 +46,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def at(n: int, hour: int = 8) -> datetime.datetime:
@@ -204,7 +205,7 @@ def test_list_shows_the_admins_sessions_with_their_facts(
         course_instance=instance,
         module=module,
         person=reported.person,
-        examination_date=timezone.localdate(past.starts_at),
+        examination_date=clock.date_of(past.starts_at),
         state=ResultState.CERTIFIED,
         certified_at=timezone.now(),
         certified_by=admin,
@@ -212,7 +213,7 @@ def test_list_shows_the_admins_sessions_with_their_facts(
     response = client_for(admin).get(LIST)
     html = response.text
     due = {
-        s.label: deadlines.reporting_deadline(timezone.localdate(s.starts_at))
+        s.label: deadlines.reporting_deadline(clock.date_of(s.starts_at))
         for s in (session, anonymous, past)
     }
     when = f"{days(21)} 08:00–13:00"
@@ -447,7 +448,7 @@ def test_detail_lists_participants_with_masked_numbers(
     SignupFactory(session=session, person=sara)
     SignupFactory(session=session, person=olle, added_by=admin)
     response = client_for(admin).get(detail(session))
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     got = [
         (name, number, how, when[:10], action)
         for name, number, how, when, action in rows(response.text, "participants")
@@ -649,7 +650,7 @@ def _participants(institution, instance, session, admin) -> list[list[str]]:
     )
 
     def when(signup) -> str:
-        return f"{timezone.localtime(signup.signed_up_at):%Y-%m-%d %H:%M}"
+        return f"{clock.local(signup.signed_up_at):%Y-%m-%d %H:%M}"
 
     return [
         ["Name", "Personal identity number", "Signed up at", "Added by"],
@@ -710,7 +711,7 @@ def test_detail_shows_the_deadline_of_a_session_before_easter(
     institution, admin, instance, client_for
 ):
     """The Monday of Holy Week next year: Good Friday and Easter Monday are not working days."""
-    holy_monday = easter(timezone.localdate().year + 1) - datetime.timedelta(days=6)
+    holy_monday = easter(clock.today().year + 1) - datetime.timedelta(days=6)
     start = timezone.make_aware(datetime.datetime.combine(holy_monday, datetime.time(8)))
     session = ActivitySessionFactory(
         institution=institution,

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from exams.models import ActivitySession
 from exams.staff_services import SessionData, SessionError, create_session, update_session
+from ladokportal import clock
 from people.models import StaffRoleKind, User
 from tests.factories import (
     CourseFactory,
@@ -30,7 +31,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def at(n: int, hour: int = 8) -> datetime.datetime:

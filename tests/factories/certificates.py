@@ -10,6 +10,7 @@ from django.utils import timezone
 from catalog.models import Module
 from certificates import services
 from certificates.models import Certificate
+from ladokportal import clock
 from people.models import Person, User
 from results.models import ResultState
 from tests.factories.catalog import CourseInstanceFactory, ModuleFactory
@@ -49,7 +50,7 @@ def transcript_student(
     about twelve courses fill a page of a transcript with modules."""
     person = person or PersonFactory()
     user = UserFactory(person=person) if not hasattr(person, "user") else person.user
-    today = timezone.localdate()
+    today = clock.today()
     all_modules = []
     for n in range(courses):
         instance = CourseInstanceFactory(

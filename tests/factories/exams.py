@@ -4,10 +4,11 @@ import factory
 from django.utils import timezone
 
 from exams.models import ActivitySession, CalendarFeed, Signup
+from ladokportal import clock
 
 
 def _at(days: int, hour: int = 8) -> datetime.datetime:
-    day = timezone.localdate() + datetime.timedelta(days=days)
+    day = clock.today() + datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
@@ -27,8 +28,8 @@ class ActivitySessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: _at(21, 13))
     town = "Lund"
     place = "Sparta A"
-    signup_opens = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
-    signup_closes = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    signup_opens = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=7))
+    signup_closes = factory.LazyFunction(lambda: clock.today() + datetime.timedelta(days=7))
 
     @factory.post_generation
     def course_instances(self, create: bool, extracted: list | None, **kwargs: object) -> None:

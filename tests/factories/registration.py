@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from ladokportal import clock
 from registration.models import (
     ApplicationOffer,
     CourseParticipation,
@@ -57,8 +58,8 @@ class ApplicationOfferFactory(factory.django.DjangoModelFactory):
         "tests.factories.catalog.CourseInstanceFactory",
         course__institution=factory.SelfAttribute("...institution"),
     )
-    opens = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
-    closes = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    opens = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=7))
+    closes = factory.LazyFunction(lambda: clock.today() + datetime.timedelta(days=7))
 
 
 class LeaveOfAbsenceFactory(factory.django.DjangoModelFactory):
@@ -108,7 +109,7 @@ def participation_with_periods(
     the first `registered` of them."""
     from tests.factories.catalog import CourseInstanceFactory, CourseInstancePeriodFactory
 
-    today = timezone.localdate()
+    today = clock.today()
     instance = CourseInstanceFactory(
         course__institution=institution,
         start_date=today + datetime.timedelta(days=start),

@@ -5,10 +5,10 @@ import datetime
 from dataclasses import dataclass, field
 
 import factory
-from django.utils import timezone
 
 from catalog.grading import SCALE_UG
 from catalog.models import CourseInstance, Grade, Module
+from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.models import ParticipationState
 from results.models import ApiClient, Result, ResultSource, ResultState
@@ -37,9 +37,7 @@ class ResultFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     module = None
     grade = factory.LazyFunction(lambda: grade("G"))
-    examination_date = factory.LazyFunction(
-        lambda: timezone.localdate() - datetime.timedelta(days=3)
-    )
+    examination_date = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=3))
     state = ResultState.DRAFT
     source = ResultSource.PAGE
 
@@ -73,7 +71,7 @@ def register(person: Person, instance: CourseInstance):
 def reporting_world(
     institution, *, students: int = 3, modules: int = 2, **course
 ) -> ReportingWorld:
-    today = timezone.localdate()
+    today = clock.today()
     instance = CourseInstanceFactory(
         course__institution=institution,
         start_date=today - datetime.timedelta(days=30),

@@ -1,8 +1,8 @@
 import datetime
 
 import factory
-from django.utils import timezone
 
+from ladokportal import clock
 from studychoices.models import ChoiceAlternative, ChoicePeriod, StudyChoice
 
 
@@ -16,8 +16,8 @@ class ChoicePeriodFactory(factory.django.DjangoModelFactory):
     institution = factory.SelfAttribute("programme_instance.institution")
     name_sv = factory.Sequence(lambda n: f"Studieval {n}")
     name_en = factory.Sequence(lambda n: f"Study choice {n}")
-    opens = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
-    closes = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    opens = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=7))
+    closes = factory.LazyFunction(lambda: clock.today() + datetime.timedelta(days=7))
     min_picks = 1
     max_picks = 1
 

@@ -49,6 +49,7 @@ from certificates.models import (
 from exams.models import ActivitySession
 from institutions.demo.seed import DEMO_LOGINS, seed_demo
 from institutions.models import Institution, InstitutionSettings, LocalText, LocalTextSlot
+from ladokportal import clock
 from people import identity
 from people.models import Person, StaffRole, User
 from registration import eligibility
@@ -180,7 +181,7 @@ class TestSeededDemo:
         ]
 
     def test_student_has_a_registration_open_now_and_one_opening_later(self):
-        today = timezone.localdate()
+        today = clock.today()
         periods = CourseInstancePeriod.objects.filter(
             course_instance__participations__person__user__username="student",
             course_instance__participations__state=ParticipationState.ADMITTED,
@@ -234,7 +235,7 @@ class TestSeededDemo:
         assert kinds == {"programme", "specialisation", "doctoral"}
 
     def test_student_sees_every_state_of_a_study_journey_at_lund(self):
-        assert_student_journey_on_show(timezone.localdate())
+        assert_student_journey_on_show(clock.today())
 
     def test_student_may_withdraw_from_an_admitted_course_and_drop_out_of_a_registered_one(self):
         settings = lund_settings()
@@ -249,7 +250,7 @@ class TestSeededDemo:
         assert verdicts == (eligibility.YES, eligibility.YES)
 
     def test_later_dropout_runs_now_and_early_dropout_fell_within_the_early_weeks(self):
-        today = timezone.localdate()
+        today = clock.today()
         weeks = datetime.timedelta(weeks=lund_settings().early_dropout_weeks)
 
         dropouts = list(
@@ -294,7 +295,7 @@ class TestSeededDemo:
         assert Application.objects.filter(person=student, removed_at=None).count() == 0
 
     def test_student2_has_applied_within_her_programme_and_may_remove_it(self):
-        today = timezone.localdate()
+        today = clock.today()
         programme = ProgrammeParticipation.objects.get(person__user__username="student2")
 
         application = Application.objects.select_related("offer", "course_participation").get(
@@ -497,11 +498,9 @@ class TestSeededDemo:
         assert len(listed) == 4
         assert [r.certificate.pk for r in for_staff if r.expired] == [expired.pk]
         assert len(for_staff) == 5
-        assert timezone.localdate(expired.created_at) + validity == expired.valid_until
+        assert clock.date_of(expired.created_at) + validity == expired.valid_until
         assert expired.content["valid_until"] == expired.valid_until.isoformat()
-        assert (
-            expired.content["issued_at"][:10] == timezone.localdate(expired.created_at).isoformat()
-        )
+        assert expired.content["issued_at"][:10] == clock.date_of(expired.created_at).isoformat()
 
     def test_students_transcript_was_checked_three_ways_after_it_was_issued(self):
         """B-5: the student sees that, when and how her document was checked."""
@@ -514,7 +513,7 @@ class TestSeededDemo:
         assert {c.method for c in checks} == set(CheckMethod.values)
         assert len({c.at for c in checks}) == 3
         assert all(certificate.ready_at < c.at <= timezone.now() for c in checks)
-        assert timezone.localdate(certificate.created_at) == TODAY() - datetime.timedelta(days=1)
+        assert clock.date_of(certificate.created_at) == TODAY() - datetime.timedelta(days=1)
 
     def test_summary_prints_the_check_code_of_every_certificate(self, demo):
         codes = Certificate.objects.values_list("check_code", flat=True)
@@ -651,7 +650,7 @@ def assert_history_and_registrations_agree(today: datetime.date) -> None:
 
 
 def TODAY() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def demo_results(username: str, course_code: str | None = None):
@@ -689,7 +688,7 @@ def assert_results_history_agrees(today: datetime.date) -> None:
         assert events[0].from_state == "" and events[0].action == "reported"
         assert events[-1].to_state == result.state
         assert all(a.to_state == b.from_state for a, b in itertools.pairwise(events))
-        assert all(timezone.localdate(e.at) <= today for e in events)
+        assert all(clock.date_of(e.at) <= today for e in events)
         assert result.examination_date <= today
         if result.state in VISIBLE_TO_STUDENT:
             assert result.certified_by_id is not None and result.certified_at is not None
@@ -706,7 +705,7 @@ def lund_settings() -> InstitutionSettings:
 
 
 def dropped_on(participation: CourseParticipation) -> datetime.date:
-    return timezone.localtime(participation.events.get(to_state=S.DROPPED).at).date()
+    return clock.date_of(participation.events.get(to_state=S.DROPPED).at)
 
 
 def assert_certificates_ready(today: datetime.date) -> None:

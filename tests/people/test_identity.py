@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from ladokportal import clock
 from people import identity
 from tests.factories import valid_identity_number
 
@@ -58,7 +58,7 @@ def test_malformed_input_gets_the_format_message(raw):
 
 
 def test_date_in_the_future_is_refused():
-    future = timezone.localdate() + datetime.timedelta(days=400)
+    future = clock.today() + datetime.timedelta(days=400)
     with pytest.raises(ValidationError) as error:
         identity.normalise(valid_identity_number(future, 123))
     assert error.value.code == "date"

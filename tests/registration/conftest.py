@@ -6,10 +6,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from catalog.models import CourseInstance, CourseInstancePeriod
 from institutions.models import Institution, InstitutionSettings
+from ladokportal import clock
 from people.models import StaffRoleKind, User
 from registration.models import (
     Application,
@@ -45,7 +46,7 @@ def _english():
 
 @pytest.fixture
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 @pytest.fixture

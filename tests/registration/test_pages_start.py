@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from registration.models import CourseParticipation, ParticipationState, Registration
 from tests.factories import PersonFactory, UserFactory, participation_with_periods
 
@@ -67,7 +67,7 @@ def test_open_window_lists_the_period_with_a_register_button(me, institution, cl
 
 def test_period_opening_later_shows_days_until_registration_opens(me, institution, client_for):
     mine = course(me, institution, windows=((4, 14),))
-    opens = (timezone.localdate() + datetime.timedelta(days=4)).isoformat()
+    opens = (clock.today() + datetime.timedelta(days=4)).isoformat()
 
     response = client_for(me).get("/start/")
 
@@ -136,7 +136,7 @@ def test_registering_twice_is_refused_with_a_message(me, institution, client_for
 
 def test_crafted_registration_before_the_window_is_refused(me, institution, client_for):
     mine = course(me, institution, windows=((4, 14),))
-    opens = (timezone.localdate() + datetime.timedelta(days=4)).isoformat()
+    opens = (clock.today() + datetime.timedelta(days=4)).isoformat()
     client = client_for(me)
 
     client.post(register_url(mine), {"period": 1, "next": "/start/"})

@@ -10,12 +10,13 @@ from django.test import Client
 from django.utils import timezone
 
 from exams.models import ActivitySession, Signup
+from ladokportal import clock
 from results.models import AnnotationColumn, AnnotationKind, ApiClient
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
 from tests.factories.results import ReportingWorld, api_client, reporting_world
 
 TOKEN = "exam-system-token"
-EXAM_DAY = timezone.localdate() - datetime.timedelta(days=2)
+EXAM_DAY = clock.today() - datetime.timedelta(days=2)
 
 
 @dataclass

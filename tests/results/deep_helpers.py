@@ -5,8 +5,7 @@ nothing (T-CERT-2, T-REM-1)."""
 
 import datetime
 
-from django.utils import timezone
-
+from ladokportal import clock
 from results import services
 from results.models import Result, ResultEvent, ResultState
 from results.validation import Entry
@@ -16,7 +15,7 @@ S = ResultState
 
 
 def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
+    return clock.today() - datetime.timedelta(days=n)
 
 
 def report(world: ReportingWorld, person, *, module=None, code="G", on=2) -> Result:

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from ladokportal import clock
 from people.models import StaffRoleKind
 from results import services
 from results.models import (
@@ -337,7 +338,7 @@ def test_points_without_a_points_column_are_rejected(institution):
 
 
 def test_examination_date_in_the_future_is_rejected(exam):
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + datetime.timedelta(days=1)).isoformat()
     assert _rejected_reason(exam, exam.record(examination_date=tomorrow)) == (
         "The examination date cannot be in the future."
     )
@@ -353,7 +354,7 @@ def test_student_no_longer_on_the_course_is_rejected(exam, institution):
 
 
 def test_several_reasons_are_all_given(exam):
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + datetime.timedelta(days=1)).isoformat()
     reason = _rejected_reason(exam, exam.record(grade="VG", examination_date=tomorrow, points="1"))
     assert reason == "The grade is not on the module's grading scale."
     # The scale is judged before the row's own checks; with the grade right the date speaks.

@@ -4,8 +4,9 @@ warnings a batch gets, and that both cost a fixed number of queries."""
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
+from ladokportal import clock
 from registration.models import ParticipationState
 from results import certify_queries, preview, services
 from results.models import Result, ResultState
@@ -23,7 +24,7 @@ def _english():
 
 
 def day(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def ready(world, notify=None):

@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
+from ladokportal import clock
 from results import services
 from results.models import Result, ResultAction, ResultEvent, ResultState
 from results.validation import Entry
@@ -28,7 +29,7 @@ def _english():
 
 
 def day(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def certified(world, *, module="first", students=None, when=-2):

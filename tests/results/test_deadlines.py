@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from exams.deadlines import reporting_deadline
+from ladokportal import clock
 from results import deadlines
 from results.models import ResultState
 from tests.factories.exams import ActivitySessionFactory, SignupFactory, _at
@@ -33,7 +34,7 @@ def _certify(world, person, session):
         course_instance=world.instance,
         module=world.module,
         person=person,
-        examination_date=timezone.localdate(session.starts_at),
+        examination_date=clock.date_of(session.starts_at),
         state=ResultState.CERTIFIED,
         certified_at=timezone.now(),
         certified_by=world.examiner,
@@ -55,8 +56,8 @@ def test_overdue_and_due_soon_listed_done_and_far_not(institution):
     assert [r.session.label for r in rows] == ["OLD", "SOON"]
     old, due_soon = rows
     assert (old.participants, old.certified, old.missing, old.overdue) == (2, 1, 1, True)
-    assert due_soon.deadline == reporting_deadline(timezone.localdate(soon.starts_at))
-    assert due_soon.deadline >= timezone.localdate()
+    assert due_soon.deadline == reporting_deadline(clock.date_of(soon.starts_at))
+    assert due_soon.deadline >= clock.today()
     assert not due_soon.overdue
 
 
@@ -67,7 +68,7 @@ def test_a_result_of_another_day_does_not_count(institution):
         course_instance=world.instance,
         module=world.module,
         person=world.students[0],
-        examination_date=timezone.localdate(session.starts_at) - datetime.timedelta(days=1),
+        examination_date=clock.date_of(session.starts_at) - datetime.timedelta(days=1),
         state=ResultState.CERTIFIED,
         certified_at=timezone.now(),
         certified_by=world.examiner,
@@ -83,7 +84,7 @@ def test_drafts_do_not_count_as_reported(institution):
         course_instance=world.instance,
         module=world.module,
         person=world.students[0],
-        examination_date=timezone.localdate(session.starts_at),
+        examination_date=clock.date_of(session.starts_at),
     )
     assert deadlines.due_sessions(world.reporter, institution)[0].missing == 1
 

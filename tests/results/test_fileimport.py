@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from exams.models import Signup
+from ladokportal import clock
 from people import identity
 from registration.models import ParticipationState
 from results import fileimport, filetemplate, services
@@ -29,7 +30,7 @@ def _english():
 
 
 def day(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def xlsx(rows: list[list[object]]) -> bytes:

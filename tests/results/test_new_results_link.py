@@ -6,8 +6,8 @@ project runs on, SQLite included (an outer column in a subquery's ORDER BY broke
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from ladokportal import clock
 from registration.models import ParticipationState
 from results import services
 from results.models import Result
@@ -63,7 +63,7 @@ def test_without_a_place_on_that_instance_the_link_is_the_latest_on_the_course(i
         course_instance=_instance(world, world.instance.start_date + datetime.timedelta(100)),
         state=ParticipationState.ADMITTED,
     )
-    elsewhere = _instance(world, timezone.localdate() - datetime.timedelta(20))
+    elsewhere = _instance(world, clock.today() - datetime.timedelta(20))
     _certify(world, student, elsewhere)
 
     [shown] = new_results(student)

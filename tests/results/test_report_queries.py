@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from ladokportal import clock
 from people.models import StaffRoleKind
 from results import report_queries as q
 from results import services
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def at(n: int) -> datetime.datetime:

@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from catalog.models import CourseInstance
+from ladokportal import clock
 from registration import services as registration_services
 from registration.models import CourseParticipation
 from results import services
@@ -31,7 +32,7 @@ def _english():
 def world(institution):
     """A course that started five days ago: within the three early-dropout weeks, no exam."""
     world = reporting_world(institution, students=1)
-    started = timezone.localdate() - datetime.timedelta(days=5)
+    started = clock.today() - datetime.timedelta(days=5)
     CourseInstance.objects.filter(pk=world.instance.pk).update(start_date=started)
     world.instance.refresh_from_db()
     return world

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from ladokportal import clock
 from results import services
 from results.models import ResultSource
 from tests.factories import StaffRoleFactory, UserFactory
@@ -73,7 +74,7 @@ def test_staff_with_a_right_on_the_course_see_every_state(world, client_for):
     text = client_for(world.study_admin).get(overview_url(me)).text
 
     m1, m2, m3 = world.modules
-    day = lambda n: (timezone.localdate() - datetime.timedelta(days=n)).isoformat()  # noqa: E731
+    day = lambda n: (clock.today() - datetime.timedelta(days=n)).isoformat()  # noqa: E731
     found = [row.split(" · certified by")[0].split(" · Timeline")[0] for row in rows(text)]
     assert found == [
         f"{m1.code} {m1.name}: Pass (G) · {day(3)} · Certified Credited",

@@ -9,8 +9,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
+from ladokportal import clock
 from registration.models import ParticipationState
 from results import services
 from results.models import Result, ResultAction, ResultEvent, ResultState
@@ -33,7 +34,7 @@ def _english():
 
 
 def today(days: int = 0) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
+    return clock.today() + datetime.timedelta(days=days)
 
 
 def ready(world, *, students=None, module="first", notify=None, code="G", days_ago=2, **kw):

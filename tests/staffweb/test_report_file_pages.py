@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
+from ladokportal import clock
 from people import identity
 from people.models import StaffRoleKind
 from results import services
@@ -46,7 +47,7 @@ def _english():
 
 
 def day(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def number(person) -> str:

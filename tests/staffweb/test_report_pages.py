@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone, translation
 
 from catalog.grading import SCALE_U345
+from ladokportal import clock
 from notifications.models import Notification, NotificationKind
 from people.models import Person, StaffRoleKind
 from results import services
@@ -54,7 +55,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 @pytest.fixture

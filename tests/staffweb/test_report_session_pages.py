@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from ladokportal import clock
 from people.models import StaffRoleKind
 from results import services
 from results.models import AnnotationColumn, AnnotationKind, GradeThreshold, Result, ResultState
@@ -38,7 +39,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 @pytest.fixture

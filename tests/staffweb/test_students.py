@@ -10,9 +10,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from catalog.models import CourseInstance
+from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.models import (
     CourseParticipation,
@@ -51,7 +52,7 @@ def _english():
 
 
 def days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
+    return clock.today() + datetime.timedelta(days=n)
 
 
 def study_admin(institution, username: str = "siv", **narrowing) -> User:
@@ -342,7 +343,7 @@ def test_overview_shows_identity_contact_participations_and_periods(client_for, 
         first.study_period.name,
         place.course_instance.periods.get(sequence=2).study_period.name,
     ]
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     assert periods[0][3] == f"Registered {today}"
     assert periods[1][3] == "Register for " + periods[1][0]
 
@@ -646,7 +647,7 @@ def test_record_leave_with_the_staff_member_in_the_history(client_for, admin, pr
     assert rows(response.text, f"programme-{programme.public_id}")[-1] == (
         span,
         "No",
-        timezone.localdate().isoformat(),
+        clock.today().isoformat(),
     )
     assert history(response.text, programme) == [
         ("Siv Berglund", "Registered → Registered", f"leave of absence {span}")

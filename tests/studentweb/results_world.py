@@ -4,9 +4,8 @@ certified, prepared for removal, removed."""
 
 import datetime
 
-from django.utils import timezone
-
 from catalog.models import Module
+from ladokportal import clock
 from people.models import Person, User
 from results import services
 from results.models import Result, ResultSource, ResultState
@@ -31,7 +30,7 @@ def report(
     activity_session=None,
 ) -> list[Result]:
     """Drafts of `grades` (person → grade code) on `module` (None: the course grade)."""
-    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    day = clock.today() - datetime.timedelta(days=days_ago)
     scale_code = scale or (module or world.instance.course).grading_scale.code
     services.save_drafts(
         world.reporter,

@@ -5,9 +5,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from registration.models import CourseParticipation, ParticipationState
 from tests.factories import (
     CourseInstanceFactory,
@@ -46,7 +47,7 @@ def mine(me, institution):
 @pytest.fixture
 def target(mine, institution):
     """Another instance of the same course, with a registration period open now."""
-    today = timezone.localdate()
+    today = clock.today()
     instance = CourseInstanceFactory(
         course=mine.course_instance.course,
         start_date=today + datetime.timedelta(days=30),

@@ -2,9 +2,10 @@
 dropout dialogs (S-WD-1..3), their switches (G-4) and reasons where not offered (B-1)."""
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from institutions.models import InstitutionSettings
+from ladokportal import clock
 from registration.models import CourseParticipation, ParticipationState, Registration
 from tests.factories import (
     ModuleFactory,
@@ -311,7 +312,7 @@ def test_dropout_dialog_shows_period_credits_registration_date_and_consequence(
 
     text = client_for(me).get(url(mine, "drop-out")).text
 
-    registered_on = timezone.localtime(registration.registered_at).date().isoformat()
+    registered_on = clock.date_of(registration.registered_at).isoformat()
     assert (
         f"{period.name}, {period.start_date.isoformat()} – {period.end_date.isoformat()}, "
         f"7.5 credits: registered {registered_on}"

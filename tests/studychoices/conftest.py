@@ -6,10 +6,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from catalog.models import ProgrammeInstance
 from institutions.models import Institution, InstitutionSettings
+from ladokportal import clock
 from people.models import User
 from registration.models import ProgrammeParticipation
 from studychoices.models import ChoiceAlternative, ChoicePeriod
@@ -32,7 +33,7 @@ def _english():
 
 @pytest.fixture
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 @pytest.fixture

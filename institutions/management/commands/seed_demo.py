@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.utils import timezone
 
 from institutions.demo.identities import BULK_CAPACITY
 from institutions.demo.seed import DEMO_LOGINS, seed_demo
 from institutions.models import Institution
+from ladokportal import clock
 from people.models import User
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         if User.objects.filter(username__in=DEMO_LOGINS).exists():
             raise CommandError("Demo logins already exist; seed_demo needs an empty database.")
         summary = seed_demo(
-            today=timezone.localdate(), seed=seed, students=students, progress=self._progress
+            today=clock.today(), seed=seed, students=students, progress=self._progress
         )
         refresh_planner_statistics()
         if self.verbosity:
