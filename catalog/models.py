@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from institutions.models import Institution, OrgUnit, institution_scoped
+from institutions.models import InstitutionOwned, OrgUnit
 from ladokportal.i18n import BilingualName
 
 
@@ -37,15 +37,12 @@ class Grade(BilingualName):
         return self.code
 
 
-class StudyPeriod(BilingualName):
+class StudyPeriod(BilingualName, InstitutionOwned):
     """A term or part of one (e.g. HT2026); registrations are made per study period."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     code = models.CharField(max_length=20)
     start_date = models.DateField()
     end_date = models.DateField()
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["start_date"]
@@ -64,15 +61,12 @@ class EducationLevel(models.TextChoices):
     DOCTORAL = "doctoral", pgettext_lazy("education level", "Third cycle")
 
 
-class Course(BilingualName):
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+class Course(BilingualName, InstitutionOwned):
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT)
     code = models.CharField(max_length=20)
     credits = models.DecimalField(max_digits=5, decimal_places=1)
     grading_scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT)
     level = models.CharField(max_length=10, choices=EducationLevel.choices)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["code"]
@@ -82,17 +76,14 @@ class Course(BilingualName):
         ]
 
 
-class Module(BilingualName):
+class Module(BilingualName, InstitutionOwned):
     """A part of a course (delmoment) with its own grade."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     code = models.CharField(max_length=20)
     credits = models.DecimalField(max_digits=5, decimal_places=1)
     grading_scale = models.ForeignKey(GradingScale, on_delete=models.PROTECT)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["course", "position", "code"]
@@ -107,11 +98,10 @@ class TeachingLanguage(models.TextChoices):
     ENGLISH = "en", pgettext_lazy("teaching language", "English")
 
 
-class CourseInstance(models.Model):
+class CourseInstance(InstitutionOwned):
     """One run of a course (kurstillfälle), identified to students by its instance code."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="instances")
     instance_code = models.CharField(max_length=10)
     start_date = models.DateField()
@@ -122,8 +112,6 @@ class CourseInstance(models.Model):
     study_periods = models.ManyToManyField(
         StudyPeriod, through="CourseInstancePeriod", related_name="course_instances"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["start_date", "instance_code"]
@@ -144,11 +132,10 @@ class CourseInstance(models.Model):
         return f"{self.course.code} {self.instance_code}"
 
 
-class CourseInstancePeriod(models.Model):
+class CourseInstancePeriod(InstitutionOwned):
     """A study period a course instance runs in, with that period's registration window
     (S-REG-3: continuation registration per study period)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     course_instance = models.ForeignKey(
         CourseInstance, on_delete=models.CASCADE, related_name="periods"
     )
@@ -159,8 +146,6 @@ class CourseInstancePeriod(models.Model):
     credits = models.DecimalField(max_digits=5, decimal_places=1)
     registration_opens = models.DateField(null=True, blank=True)
     registration_closes = models.DateField(null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["course_instance", "sequence"]
@@ -189,18 +174,15 @@ class ProgrammeKind(models.TextChoices):
     DOCTORAL_SUBJECT = "doctoral", pgettext_lazy("programme kind", "Subject at doctoral level")
 
 
-class Programme(BilingualName):
+class Programme(BilingualName, InstitutionOwned):
     """A course package (kurspaketering): programme, specialisation or doctoral subject."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     code = models.CharField(max_length=20)
     kind = models.CharField(max_length=20, choices=ProgrammeKind.choices)
     credits = models.DecimalField(max_digits=5, decimal_places=1)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="specialisations"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["code"]
@@ -209,9 +191,8 @@ class Programme(BilingualName):
         ]
 
 
-class ProgrammeInstance(models.Model):
+class ProgrammeInstance(InstitutionOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="instances")
     instance_code = models.CharField(max_length=10)
     start_date = models.DateField()
@@ -221,8 +202,6 @@ class ProgrammeInstance(models.Model):
     course_instances = models.ManyToManyField(
         CourseInstance, through="ProgrammeCourse", related_name="programme_instances"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["start_date", "instance_code"]
@@ -240,18 +219,15 @@ class ProgrammeInstance(models.Model):
         return f"{self.programme.code} {self.instance_code}"
 
 
-class ProgrammeCourse(models.Model):
+class ProgrammeCourse(InstitutionOwned):
     """A course instance within a programme instance's structure."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_instance = models.ForeignKey(
         ProgrammeInstance, on_delete=models.CASCADE, related_name="structure"
     )
     course_instance = models.ForeignKey(CourseInstance, on_delete=models.PROTECT)
     term_number = models.PositiveSmallIntegerField(_("term"), default=1)
     mandatory = models.BooleanField(default=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["term_number"]

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
-from institutions.models import Institution, institution_scoped
+from institutions.models import InstitutionOwned
 from people.models import Person, User
 
 
@@ -52,9 +52,8 @@ class RenderStep(models.TextChoices):
     STORING = "storing", pgettext_lazy("render step", "Storing the document")
 
 
-class Certificate(models.Model):
+class Certificate(InstitutionOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="certificates")
     kind = models.CharField(max_length=30, choices=CertificateKind.choices)
     language = models.CharField(max_length=2, choices=CertificateLanguage.choices)
@@ -85,8 +84,6 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,16 +122,13 @@ class CheckMethod(models.TextChoices):
     UPLOAD = "upload", pgettext_lazy("verification method", "PDF uploaded and compared")
 
 
-class CertificateCheck(models.Model):
+class CertificateCheck(InstitutionOwned):
     """One use of a certificate's verification (B-5): the student sees when and how their
     document was checked. Nothing about who checked is kept."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="checks")
     at = models.DateTimeField(auto_now_add=True)
     method = models.CharField(max_length=10, choices=CheckMethod.choices)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["-at", "-id"]

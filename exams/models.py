@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstance, Module
 from exams import deadlines
-from institutions.models import Institution, institution_scoped
+from institutions.models import InstitutionOwned
 from ladokportal import clock
 from ladokportal.i18n import BilingualName
 from people.models import Person, User
@@ -30,9 +30,8 @@ class SessionKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("activity session kind", "Other activity")
 
 
-class ActivitySession(BilingualName):
+class ActivitySession(BilingualName, InstitutionOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
     # A short label students and teachers recognise ("TEN1"), also the prefix of its codes.
     label = models.CharField(_("label"), max_length=12)
@@ -61,8 +60,6 @@ class ActivitySession(BilingualName):
         verbose_name=_("re-take session"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -105,12 +102,11 @@ def first_session_start(course_instance_ref: str = "course_instance") -> models.
     )
 
 
-class Signup(models.Model):
+class Signup(InstitutionOwned):
     """A student's place on an activity session: by their own sign-up or added by staff.
     Cancelled sign-ups are kept (cancelled_at) for the record."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     session = models.ForeignKey(ActivitySession, on_delete=models.PROTECT, related_name="signups")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exam_signups")
     # Null, not "", when there is no code: the uniqueness within the session ignores nulls.
@@ -123,8 +119,6 @@ class Signup(models.Model):
     cancelled_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["signed_up_at", "id"]
@@ -147,17 +141,14 @@ class Signup(models.Model):
         return self.cancelled_at is None
 
 
-class CodeListing(models.Model):
+class CodeListing(InstitutionOwned):
     """A study administrator looked at the code key of an anonymous session before results were
     certified (T-ANON-1 "in special cases"): who, when, why. Never edited or deleted."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     session = models.ForeignKey(ActivitySession, on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=500)
     at = models.DateTimeField(auto_now_add=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["at", "id"]

@@ -31,19 +31,24 @@ class Institution(BilingualName):
         return self.name
 
 
-def institution_scoped() -> ScopedManager:
-    """The manager every institution-owned model uses."""
-    return ScopedManager(institution="institution")
-
-
-class OrgUnit(BilingualName):
-    """A faculty, department or division of a university."""
+class InstitutionOwned(models.Model):
+    """What belongs to one university: its key, and the manager that refuses to read outside
+    the university whose scope the request opened (django-scopes), so a query that forgets the
+    filter raises instead of leaking another university's data."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+
+    objects = ScopedManager(institution="institution")
+
+    class Meta:
+        abstract = True
+
+
+class OrgUnit(BilingualName, InstitutionOwned):  # noqa: DJ008 - BilingualName names it
+    """A faculty, department or division of a university."""
+
     code = models.CharField(max_length=20)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["code"]
@@ -142,7 +147,7 @@ class LocalText(models.Model):
         "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = institution_scoped()
+    objects = ScopedManager(institution="institution")
 
     class Meta:
         constraints = [

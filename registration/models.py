@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstance, ProgrammeInstance, StudyPeriod
-from institutions.models import Institution, institution_scoped
+from institutions.models import InstitutionOwned
 from people.models import Person, User
 
 
@@ -41,11 +41,10 @@ ACTIVE_STATES = [
 ]
 
 
-class ProgrammeParticipation(models.Model):
+class ProgrammeParticipation(InstitutionOwned):
     """Services: registration.services (admit, withdraw, drop out)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="programme_participations"
     )
@@ -55,8 +54,6 @@ class ProgrammeParticipation(models.Model):
     state = models.CharField(max_length=20, choices=ParticipationState.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
-
-    objects = institution_scoped()
 
     class Meta:
         constraints = [
@@ -75,11 +72,10 @@ class ProgrammeParticipation(models.Model):
         return f"{self.person_id} @ {self.programme_instance_id}: {self.state}"
 
 
-class CourseParticipation(models.Model):
+class CourseParticipation(InstitutionOwned):
     """Services: registration.services (admit, register, withdraw, drop out, change instance)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="course_participations"
     )
@@ -115,8 +111,6 @@ class CourseParticipation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     state_changed_at = models.DateTimeField(auto_now_add=True)
 
-    objects = institution_scoped()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -146,12 +140,11 @@ class CourseParticipation(models.Model):
         return f"{self.person_id} @ {self.course_instance_id}: {self.state}"
 
 
-class Registration(models.Model):
+class Registration(InstitutionOwned):
     """A registration on a course instance for one of its study periods (S-REG-1, S-REG-3).
     The composite foreign keys added in migration 0002 make a registration outside the
     instance's study periods, or on another instance than the participation's, impossible."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     participation = models.ForeignKey(
         CourseParticipation, on_delete=models.PROTECT, related_name="registrations"
     )
@@ -161,8 +154,6 @@ class Registration(models.Model):
     registered_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         constraints = [
@@ -175,10 +166,9 @@ class Registration(models.Model):
         return f"{self.participation_id} / {self.study_period_id}"
 
 
-class ParticipationEvent(models.Model):
+class ParticipationEvent(InstitutionOwned):
     """History of a participation: who changed what, when (never edited, never deleted)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     course_participation = models.ForeignKey(
         CourseParticipation, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -195,8 +185,6 @@ class ParticipationEvent(models.Model):
     to_state = models.CharField(max_length=20)
     note = models.CharField(max_length=500, blank=True)
 
-    objects = institution_scoped()
-
     class Meta:
         ordering = ["at", "id"]
         constraints = [
@@ -211,10 +199,9 @@ class ParticipationEvent(models.Model):
         return f"{self.from_state} → {self.to_state}"
 
 
-class LeaveOfAbsence(models.Model):
+class LeaveOfAbsence(InstitutionOwned):
     """A break in a programme (studieuppehåll), shown on the programme page (S-EDU-4)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_participation = models.ForeignKey(
         ProgrammeParticipation, on_delete=models.PROTECT, related_name="leaves"
     )
@@ -223,8 +210,6 @@ class LeaveOfAbsence(models.Model):
     with_guaranteed_return = models.BooleanField(default=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["start_date"]
@@ -239,12 +224,11 @@ class LeaveOfAbsence(models.Model):
         return f"{self.start_date} – {self.end_date}"
 
 
-class ApplicationOffer(models.Model):
+class ApplicationOffer(InstitutionOwned):
     """Something a programme's students may apply for within the programme (anmälan, S-APP-1):
     a course instance or a specialisation's instance, during an application period."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_instance = models.ForeignKey(
         ProgrammeInstance, on_delete=models.CASCADE, related_name="application_offers"
     )
@@ -256,8 +240,6 @@ class ApplicationOffer(models.Model):
     )
     opens = models.DateField()
     closes = models.DateField()
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["opens", "id"]
@@ -276,11 +258,10 @@ class ApplicationOffer(models.Model):
         return f"offer {self.public_id}"
 
 
-class Application(models.Model):
+class Application(InstitutionOwned):
     """A student's application on an offer. Confirmed, it gives expected participation; removed
     within the period, the participation is cancelled and the student may apply again."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     offer = models.ForeignKey(
         ApplicationOffer, on_delete=models.PROTECT, related_name="applications"
@@ -293,8 +274,6 @@ class Application(models.Model):
     )
     applied_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["applied_at", "id"]
@@ -310,10 +289,9 @@ class Application(models.Model):
         return f"application {self.person_id} → {self.offer_id}"
 
 
-class IndividualStudyPlan(models.Model):
+class IndividualStudyPlan(InstitutionOwned):
     """A doctoral student's individual study plan (ISP), shown on the programme page (S-EDU-4)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_participation = models.OneToOneField(
         ProgrammeParticipation, on_delete=models.PROTECT, related_name="study_plan"
     )
@@ -325,24 +303,19 @@ class IndividualStudyPlan(models.Model):
     summary_sv = models.TextField(blank=True)
     summary_en = models.TextField(blank=True)
 
-    objects = institution_scoped()
-
     def __str__(self) -> str:
         return f"ISP {self.programme_participation_id}"
 
 
-class StudyActivity(models.Model):
+class StudyActivity(InstitutionOwned):
     """Reported study activity of a doctoral student for a period, in percent of full time."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_participation = models.ForeignKey(
         ProgrammeParticipation, on_delete=models.PROTECT, related_name="study_activities"
     )
     start_date = models.DateField()
     end_date = models.DateField()
     activity_percent = models.PositiveSmallIntegerField()
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["start_date"]

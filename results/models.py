@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession
-from institutions.models import Institution, institution_scoped
+from institutions.models import InstitutionOwned
 from ladokportal.i18n import BilingualName
 from people.models import Person, User
 
@@ -48,11 +48,10 @@ class AnnotationKind(models.TextChoices):
     TEXT = "text", pgettext_lazy("annotation", "Note")
 
 
-class AnnotationColumn(models.Model):
+class AnnotationColumn(InstitutionOwned):
     """A column shown on the reporting page of one module (or of the whole course when module is
     null). The values live on Result.annotations under the column's kind."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
     module = models.ForeignKey(
         Module, null=True, blank=True, on_delete=models.CASCADE, related_name="annotation_columns"
@@ -60,8 +59,6 @@ class AnnotationColumn(models.Model):
     kind = models.CharField(max_length=10, choices=AnnotationKind.choices)
     # Shown to the student with the result (a thesis title is; internal notes are not).
     shown_to_student = models.BooleanField(default=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["kind"]
@@ -82,9 +79,8 @@ class AnnotationColumn(models.Model):
         return f"{self.kind} @ {self.module_id or self.course_id}"
 
 
-class Result(models.Model):
+class Result(InstitutionOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="results")
     course_instance = models.ForeignKey(
         CourseInstance, on_delete=models.PROTECT, related_name="results"
@@ -134,8 +130,6 @@ class Result(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     # S-HOME-1: a newly certified result is announced on the start page once.
     seen_by_student_at = models.DateTimeField(null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["examination_date", "id"]
@@ -190,11 +184,10 @@ class ResultAction(models.TextChoices):
     DISCARDED = "discarded", pgettext_lazy("result action", "Draft discarded")
 
 
-class ResultEvent(models.Model):
+class ResultEvent(InstitutionOwned):
     """One line of a result's timeline (T-CERT-2, B-3). Written only by results.workflow; never
     edited or deleted."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=20, choices=ResultAction.choices)
     actor = models.ForeignKey(
@@ -214,8 +207,6 @@ class ResultEvent(models.Model):
     date_after = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
 
-    objects = institution_scoped()
-
     class Meta:
         ordering = ["at", "id"]
 
@@ -223,17 +214,14 @@ class ResultEvent(models.Model):
         return f"{self.result_id}: {self.action}"
 
 
-class GradeThreshold(models.Model):
+class GradeThreshold(InstitutionOwned):
     """Points to grades (B-8): on this session, at least `min_points` proposes `grade`."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     session = models.ForeignKey(
         ActivitySession, on_delete=models.CASCADE, related_name="grade_thresholds"
     )
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
     min_points = models.DecimalField(max_digits=6, decimal_places=2)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["session", "-min_points"]
@@ -248,19 +236,16 @@ class GradeThreshold(models.Model):
         return f"{self.session_id}: {self.grade_id} ≥ {self.min_points}"
 
 
-class ApiClient(BilingualName):
+class ApiClient(BilingualName, InstitutionOwned):
     """A digital exam system allowed to push results to one university (T-EXT-1). The token is
     shown once when created; only its SHA-256 is kept."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     token_hash = models.CharField(max_length=64, unique=True)
     # Results pushed by this client are reported in this user's name in the timeline.
     acting_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["name_en"]
@@ -272,12 +257,11 @@ class InboundState(models.TextChoices):
     DISMISSED = "dismissed", pgettext_lazy("inbound record", "Dismissed")
 
 
-class RejectedRecord(models.Model):
+class RejectedRecord(InstitutionOwned):
     """A record an exam system sent that could not become a draft (B-7, T-EXT-1): kept with its
     reason so that nothing is dropped silently; staff correct and re-apply it or dismiss it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="rejected")
     session = models.ForeignKey(
         ActivitySession, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -297,8 +281,6 @@ class RejectedRecord(models.Model):
     result = models.ForeignKey(
         Result, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -7,15 +7,14 @@ import uuid
 from django.db import models
 
 from catalog.models import CourseInstance, ProgrammeInstance
-from institutions.models import Institution, institution_scoped
+from institutions.models import InstitutionOwned
 from ladokportal.i18n import BilingualName
 from people.models import Person
 from registration.models import CourseParticipation, ProgrammeParticipation
 
 
-class ChoicePeriod(BilingualName):
+class ChoicePeriod(BilingualName, InstitutionOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     programme_instance = models.ForeignKey(
         ProgrammeInstance, on_delete=models.CASCADE, related_name="choice_periods"
     )
@@ -26,8 +25,6 @@ class ChoicePeriod(BilingualName):
     # Credit limits over the chosen course instances; null means no limit.
     min_credits = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     max_credits = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["opens", "id"]
@@ -49,8 +46,7 @@ class ChoicePeriod(BilingualName):
         ]
 
 
-class ChoiceAlternative(models.Model):
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+class ChoiceAlternative(InstitutionOwned):
     period = models.ForeignKey(ChoicePeriod, on_delete=models.CASCADE, related_name="alternatives")
     course_instance = models.ForeignKey(
         CourseInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -59,8 +55,6 @@ class ChoiceAlternative(models.Model):
         ProgrammeInstance, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["position", "id"]
@@ -76,16 +70,13 @@ class ChoiceAlternative(models.Model):
         return f"alternative {self.pk} of {self.period_id}"
 
 
-class StudyChoice(models.Model):
+class StudyChoice(InstitutionOwned):
     """One student's confirmed choice in a period; removed_at set when they took it back."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="study_choices")
     period = models.ForeignKey(ChoicePeriod, on_delete=models.PROTECT, related_name="choices")
     chosen_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-
-    objects = institution_scoped()
 
     class Meta:
         ordering = ["chosen_at", "id"]
@@ -101,8 +92,7 @@ class StudyChoice(models.Model):
         return f"choice {self.person_id} in {self.period_id}"
 
 
-class StudyChoiceItem(models.Model):
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT)
+class StudyChoiceItem(InstitutionOwned):
     choice = models.ForeignKey(StudyChoice, on_delete=models.CASCADE, related_name="items")
     alternative = models.ForeignKey(ChoiceAlternative, on_delete=models.PROTECT)
     course_participation = models.OneToOneField(
@@ -111,8 +101,6 @@ class StudyChoiceItem(models.Model):
     programme_participation = models.OneToOneField(
         ProgrammeParticipation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = institution_scoped()
 
     class Meta:
         constraints = [
