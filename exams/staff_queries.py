@@ -103,7 +103,7 @@ def session_list(
     sessions = _with_facts(managed_sessions(user, institution)).filter(
         ends_at__gte=now - PAST_SHOWN
     )
-    from results.deadlines import certified_counts
+    from results.queries.deadlines import certified_counts
 
     sessions = list(sessions.order_by("starts_at", "id"))
     counts = certified_counts([s.pk for s in sessions])
@@ -116,7 +116,7 @@ def session_list(
 
 def session_row(session: ActivitySession) -> SessionRow:
     """One session's deadline and missing results (one query)."""
-    from results.deadlines import certified_counts
+    from results.queries.deadlines import certified_counts
 
     return _row(session, clock.today(), certified_counts([session.pk]))
 

@@ -26,8 +26,8 @@ from registration.models import (
     ProgrammeParticipation,
     Registration,
 )
-from results import student_queries as result_queries
 from results.models import Result
+from results.queries import student as result_queries
 
 S = ParticipationState
 
@@ -466,7 +466,7 @@ def _completed_filter(show: str) -> Q | None:
 
 def my_education(person: Person, today: datetime.date, show: str) -> MyEducation:
     """Programmes with their courses, stand-alone courses, and the credit summary computed in
-    the database from certified results (results.student_queries.credit_summary). Three
+    the database from certified results (results.queries.student.credit_summary). Three
     queries whatever the student's history; under the Credited filter one more lists the
     credit transfers (certified results of source "credit") instead of the courses."""
     programmes = list(

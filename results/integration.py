@@ -13,7 +13,7 @@ exam system's external_id, or by the identical payload). A result already marked
 certified from the session is never changed from outside: the record is rejected.
 
 Reasons kept on a RejectedRecord are written in English, the language of the API, and shown to
-staff translated where the text has no inserted values (results.integration_queries).
+staff translated where the text has no inserted values (results.queries.integration).
 """
 
 import datetime

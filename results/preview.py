@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from ladokportal import clock
 from registration.models import ParticipationState
-from results import certify_queries
 from results.models import Result, ResultState
+from results.queries import certify as certify_queries
 
 
 @dataclass

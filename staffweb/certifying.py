@@ -29,9 +29,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import CourseInstance
 from people.access import staff_required
-from results import certify_queries, preview, services
+from results import preview, services
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
+from results.queries import certify as certify_queries
 from results.rules import Rights
 from results.validation import Entry
 from staffweb import certifying_reauth

@@ -28,9 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Module
 from ladokportal import clock
 from people.access import staff_required
-from results import annotation_services, report_queries, services, validation
+from results import annotation_services, services, validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
+from results.queries import report as report_queries
 from results.rules import Rights
 from results.validation import Entry
 from staffweb.reporting_forms import (

@@ -2,7 +2,7 @@
 points-to-grades table (B-8).
 
 B-6 is enforced here, by the server: the report-by-code page is built from
-results.report_queries.code_sheet, whose rows carry codes and results only; the code → person map
+results.queries.report.code_sheet, whose rows carry codes and results only; the code → person map
 stays in this process. Nothing the page sends names a student - no name, identity number, person
 or result id - and the services' messages, which name students, are replaced by ones that do not.
 
@@ -29,9 +29,10 @@ from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession
 from ladokportal import clock
 from people.models import Person
-from results import annotation_services, report_queries, services, validation
+from results import annotation_services, services, validation
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
+from results.queries import report as report_queries
 from results.rules import Rights
 from results.validation import Entry
 from staffweb.reporting import (

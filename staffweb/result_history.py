@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.access import staff_required
-from results import certify_queries, services, workflow
+from results import services, workflow
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
+from results.queries import certify as certify_queries
 from staffweb.certifying import certifier_required, rights
 from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
 

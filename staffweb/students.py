@@ -21,7 +21,7 @@ from ladokportal import clock
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
-from results import student_queries as result_queries
+from results.queries import student as result_queries
 from staffweb.access import study_admin_required
 from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from institutions.middleware import session_key
 from people.access import staff_required
 from people.queries import staff_roles_by_institution
-from results.deadlines import due_sessions
+from results.queries.deadlines import due_sessions
 from results.rules import Rights
 from studentweb.forms import InstitutionChoiceForm
 

@@ -28,7 +28,7 @@ from people.access import student_required
 from registration import queries, services
 from registration.models import CourseParticipation
 from registration.queries import CoursePage, EducationFilter, ProgrammePage
-from results import student_queries as result_queries
+from results.queries import student as result_queries
 
 CSN_REMINDER = gettext_lazy("If this affects your student finance, remember to tell CSN.")
 

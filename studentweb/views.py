@@ -17,7 +17,7 @@ from people.access import student_required
 from people.middleware import alumni_allowed
 from registration import queries as registration_queries
 from results import services as result_services
-from results import student_queries as result_queries
+from results.queries import student as result_queries
 from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
 from studychoices import queries as studychoice_queries
 

@@ -3,7 +3,7 @@ transcript from every university in the system (S-CERT-1): courses with their fi
 modules, credit transfers, with the student's options (only completed courses; modules; failed
 attempts).
 
-Results are read only through results.student_queries.visible: certified and not removed, the
+Results are read only through results.queries.student.visible: certified and not removed, the
 same rule as every student page. Which result counts on a module is the same as on the course page
 (the latest certified by examination date). Two queries per transcript, whatever the number of
 courses or universities.
@@ -22,7 +22,7 @@ from institutions.models import Institution
 from ladokportal.i18n import pick
 from people.models import Person
 from results.models import Result, ResultSource
-from results.student_queries import COUNTING_ORDER, visible
+from results.queries.student import COUNTING_ORDER, visible
 
 
 def local(person: Person, institution: Institution, options: Options, language: str, today):

@@ -8,8 +8,9 @@ from django.utils import translation
 
 from ladokportal import clock
 from registration.models import ParticipationState
-from results import certify_queries, preview, services
+from results import preview, services
 from results.models import Result, ResultState
+from results.queries import certify as certify_queries
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import grade, reporting_world

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from exams.deadlines import reporting_deadline
 from ladokportal import clock
-from results import deadlines
 from results.models import ResultState
+from results.queries import deadlines
 from tests.factories.exams import ActivitySessionFactory, SignupFactory, _at
 from tests.factories.results import ResultFactory, reporting_world
 

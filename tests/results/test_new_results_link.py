@@ -11,7 +11,7 @@ from ladokportal import clock
 from registration.models import ParticipationState
 from results import services
 from results.models import Result
-from results.student_queries import new_results
+from results.queries.student import new_results
 from results.validation import Entry
 from tests.factories import CourseInstanceFactory, CourseParticipationFactory
 from tests.factories.results import grade, reporting_world

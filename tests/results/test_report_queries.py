@@ -1,4 +1,4 @@
-"""Reads behind the Report pages (results.report_queries): who is on a sheet, which certified
+"""Reads behind the Report pages (results.queries.report): who is on a sheet, which certified
 result counts, whom the mark-ready form offers, which points table applies (B-8), and what the
 report-by-code sheet holds (B-6: codes and results, the persons only server-side)."""
 
@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ladokportal import clock
 from people.models import StaffRoleKind
-from results import report_queries as q
 from results import services
 from results.models import GradeThreshold, Result
+from results.queries import report as q
 from results.validation import Entry
 from tests.factories import (
     CourseInstanceFactory,

@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 )
 
 from people.models import User
-from results import services, student_queries, workflow
+from results import services, workflow
 from results.errors import ResultError
 from results.models import (
     OPEN_STATES,
@@ -48,6 +48,7 @@ from results.models import (
     ResultEvent,
     ResultState,
 )
+from results.queries import student as student_queries
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import grade, reporting_world

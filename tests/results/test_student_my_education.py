@@ -9,7 +9,7 @@ from django.utils import translation
 
 from results import services
 from results.models import ResultSource
-from results.student_queries import credit_summary
+from results.queries.student import credit_summary
 from tests.factories.results import reporting_world
 from tests.studentweb.results_world import certify, course_grade, login_for, ready, report
 

@@ -219,7 +219,7 @@ def test_filter_form_works_without_javascript(me, institution, client_for):
 
 
 def test_summary_sums_completed_credits_in_the_database(me, institution, client_for):
-    """From certified results (results.student_queries.credit_summary): a course with a final
+    """From certified results (results.queries.student.credit_summary): a course with a final
     grade counts its credits, one in progress its passed modules, a failed module nothing."""
     from tests.factories import ModuleFactory
 
