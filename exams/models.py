@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstance, Module
-from exams import deadlines
 from institutions.models import InstitutionOwned
 from ladokportal import clock
 from ladokportal.i18n import BilingualName
@@ -85,7 +84,9 @@ class ActivitySession(BilingualName, InstitutionOwned):
 
     @property
     def reporting_deadline(self):
-        """T-DEAD-1, from the exam's local date and the linked re-take's, if any."""
+        """T-DEAD-1, from the exam's local date and the linked re-take's, if any; the rule is
+        results.deadlines (the results are what is due)."""
+        from results import deadlines
 
         retake_date = clock.date_of(self.retake.starts_at) if self.retake else None
         return deadlines.reporting_deadline(clock.date_of(self.starts_at), retake_date)

@@ -22,12 +22,12 @@ from icalendar import Calendar
 
 from certificates import content, options
 from certificates.models import CertificateKind
-from exams import deadlines
 from exams.models import Signup
 from ladokportal import clock
 from people.models import StaffRoleKind
 from registration import services as registration_services
 from registration.models import CourseParticipation, ParticipationState
+from results import deadlines
 from results import services as result_services
 from results.models import Result
 from tests.conftest import enrol

@@ -14,11 +14,12 @@ from dateutil.easter import easter
 from django.test import Client
 from django.utils import timezone, translation
 
-from exams import deadlines, queries
+from exams import queries
 from exams.models import ActivitySession, CodeListing, Signup
 from ladokportal import clock
 from people.models import Person, StaffRoleKind, User
 from registration.models import ParticipationState
+from results import deadlines
 from results.models import ResultState
 from tests.factories import (
     CourseInstanceFactory,

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from exams.deadlines import reporting_deadline
 from ladokportal import clock
+from results.deadlines import reporting_deadline
 from results.models import ResultState
 from results.queries import deadlines
 from tests.factories.exams import ActivitySessionFactory, SignupFactory, _at

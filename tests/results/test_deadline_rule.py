@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from exams.deadlines import add_working_days, is_working_day, reporting_deadline
+from results.deadlines import add_working_days, is_working_day, reporting_deadline
 
 D = datetime.date
 
