@@ -36,22 +36,22 @@ def build(count: int):
     """A course instance with `count` results marked ready for its examiner."""
     from django.utils import timezone
 
-    from results import services
     from results.models import Result, ResultState
+    from results.services import reporting
     from results.validation import Entry
     from tests.factories import InstitutionFactory
     from tests.factories.results import grade, reporting_world
 
     world = reporting_world(InstitutionFactory(code="bench"), students=count)
     when = clock.today() - timezone.timedelta(days=2)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
         entries=[Entry(person=p, grade=grade("G"), examination_date=when) for p in world.students],
     )
     drafts = list(Result.objects.filter(state=ResultState.DRAFT))
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     return world

@@ -39,8 +39,8 @@ from django_scopes import scopes_disabled  # noqa: E402
 def build(count: int):
     """A course instance with `count` registered students, the first half with drafts."""
 
-    from results import services
     from results.models import AnnotationColumn, AnnotationKind
+    from results.services import reporting
     from results.validation import Entry
     from tests.factories import InstitutionFactory
     from tests.factories.results import grade, reporting_world
@@ -53,7 +53,7 @@ def build(count: int):
         kind=AnnotationKind.POINTS,
     )
     when = clock.today() - datetime.timedelta(days=2)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,

@@ -23,7 +23,6 @@ from ninja.errors import AuthenticationError, ValidationError
 from pydantic import Field
 
 from exams.models import ActivitySession
-from results import integration
 from results.api_auth import ClientToken
 from results.api_schemas import (
     MAX_RECORDS,
@@ -37,6 +36,7 @@ from results.api_schemas import (
 )
 from results.errors import NotAllowed
 from results.models import ApiClient
+from results.services import integration
 
 api = NinjaAPI(
     title="Ladokportal integration API",

@@ -16,7 +16,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
-from results.integration import Pushed
+from results.services.integration import Pushed
 
 MAX_RECORDS = 1000
 _PRINTABLE = r"^[^\x00-\x1f\x7f]+$"

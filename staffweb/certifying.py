@@ -5,8 +5,8 @@ notification named this examiner, T-CERT-3) → an instance's ready results, whe
 chooses results, un-marks or corrects one → "Review" stores the chosen public ids as a batch in
 the session → the preview (B-4) shows what becomes visible, with warnings, and carries every
 result's public id and version → "Certify" asks for re-authentication once per batch
-(staffweb.certifying_reauth) and calls results.services.certify with exactly those versions: a
-result changed since the preview refuses the whole batch, nothing is certified.
+(staffweb.certifying_reauth) and calls results.services.certifying.certify with exactly those
+versions: a result changed since the preview refuses the whole batch, nothing is certified.
 
 Rights (T-ROLE-1) come from results.rules: a page of another university is a 404 (the scoped
 managers do not find it); inside the university without the certifying right, 403.
@@ -29,11 +29,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import CourseInstance
 from people.access import staff_required
-from results import preview, services
+from results import preview
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import certify as certify_queries
 from results.rules import Rights
+from results.services import certifying, reporting
 from results.validation import Entry
 from staffweb import certifying_reauth
 from staffweb.certifying_forms import CorrectForm
@@ -241,7 +242,7 @@ def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> Http
             raise StaleResult(
                 _("Some of the results are gone since the review. Nothing was certified.")
             )
-        certified = services.certify(request.user, results=results)
+        certified = certifying.certify(request.user, results=results)
     except NotAllowed:
         raise PermissionDenied from None
     except StaleResult as error:
@@ -292,7 +293,7 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     result = _ready_result(request, instance, public_id)
     result.version = int(version)
     try:
-        services.unmark(request.user, results=[result])
+        reporting.unmark(request.user, results=[result])
     except NotAllowed:
         raise PermissionDenied from None
     except ResultError as error:
@@ -334,7 +335,7 @@ def correct(request: HttpRequest, instance_id: uuid.UUID, result_id: uuid.UUID) 
             version=version,
         )
         try:
-            services.correct(request.user, result=result, entry=entry)
+            reporting.correct(request.user, result=result, entry=entry)
         except NotAllowed:
             raise PermissionDenied from None
         except InvalidEntries as error:

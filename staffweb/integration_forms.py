@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from people.models import User
-from results.integration import Pushed, SessionContext
 from results.models import InboundState, RejectedRecord
+from results.services.integration import Pushed, SessionContext
 
 
 class InboxFilterForm(forms.Form):

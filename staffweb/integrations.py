@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from results import integration
 from results.errors import NotAllowed, ResultError
 from results.models import RejectedRecord
 from results.queries import integration as integration_queries
+from results.services import integration
 from staffweb.access import study_admin_required
 from staffweb.integration_forms import ClientForm, CorrectionForm, DismissForm, InboxFilterForm
 

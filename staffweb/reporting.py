@@ -28,11 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Module
 from ladokportal import clock
 from people.access import staff_required
-from results import annotation_services, services, validation
+from results import validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
 from results.queries import report as report_queries
 from results.rules import Rights
+from results.services import annotations, reporting
 from results.validation import Entry
 from staffweb.reporting_forms import (
     COURSE,
@@ -177,7 +178,7 @@ def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> 
         return _back_to_instance(course_instance)
     data = form.cleaned_data
     try:
-        column = annotation_services.add_column(
+        column = annotations.add_column(
             request.user,
             course_instance=course_instance,
             module=_module_for(course_instance, modules, data["target"]),
@@ -205,7 +206,7 @@ def column_remove(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) 
         raise Http404
     data = form.cleaned_data
     try:
-        annotation_services.remove_column(
+        annotations.remove_column(
             request.user,
             course_instance=course_instance,
             module=_module_for(course_instance, _modules(course_instance), data["target"]),
@@ -354,7 +355,7 @@ def _store(
     request, data, rows, reading, *, entries: list[Entry], keys: list[str], pager: Pager
 ) -> HttpResponse:
     try:
-        counts = services.save_drafts(
+        counts = reporting.save_drafts(
             request.user,
             course_instance=data.course_instance,
             module=data.module,
@@ -449,7 +450,7 @@ def mark_ready(
         return back
     notify = form.cleaned_data["notify"]
     try:
-        moved = services.mark_ready(
+        moved = reporting.mark_ready(
             request.user, results=results, graded_by=form.cleaned_data["graded_by"], notify=notify
         )
     except NotAllowed:
@@ -489,7 +490,7 @@ def unmark(
         messages.error(request, _("Tick at least one result marked as ready."))
         return back
     try:
-        moved = services.unmark(request.user, results=results)
+        moved = reporting.unmark(request.user, results=results)
     except NotAllowed:
         raise PermissionDenied from None
     except ResultError as error:
@@ -524,7 +525,7 @@ def discard(
     if request.method == "POST" and form.is_valid():
         result.version = form.cleaned_data["version"]
         try:
-            services.discard_draft(request.user, result=result)
+            reporting.discard_draft(request.user, result=result)
         except NotAllowed:
             raise PermissionDenied from None
         except ResultError as error:

@@ -31,10 +31,11 @@ from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession
 from ladokportal import clock
 from people.access import staff_required
-from results import fileimport, filetemplate, services
+from results import fileimport, filetemplate
 from results.errors import NotAllowed, ResultError, StaleResult
 from results.models import ResultSource
 from results.rules import Rights
+from results.services import reporting
 from results.validation import annotation_kinds, scale_of
 
 COURSE = "course"  # in the URL instead of a module code: the grade on the whole course
@@ -272,7 +273,7 @@ def save(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpRespo
         ActivitySession.objects.filter(pk=data["session"]).first() if data["session"] else None
     )
     try:
-        counts = services.save_drafts(
+        counts = reporting.save_drafts(
             request.user,
             course_instance=instance,
             module=module_obj,

@@ -1,6 +1,6 @@
 """Presentation forms of the staff Report pages (T-REP-1..4, T-REP-2, B-8). They parse input;
-results.services and results.annotation_services do the writing. The rows of the report sheet
-itself are read by staffweb.reporting_sheet."""
+results.services.reporting and results.services.annotations do the writing. The rows of the
+report sheet itself are read by staffweb.reporting_sheet."""
 
 import re
 from decimal import Decimal

@@ -29,11 +29,12 @@ from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession
 from ladokportal import clock
 from people.models import Person
-from results import annotation_services, services, validation
+from results import validation
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import report as report_queries
 from results.rules import Rights
+from results.services import annotations, reporting
 from results.validation import Entry
 from staffweb.reporting import (
     first_error,
@@ -278,7 +279,7 @@ def _save_groups(request, data: report_queries.CodeSheet, groups) -> dict[str, i
     with transaction.atomic():
         for instance, entries, _keys in groups.values():
             totals.update(
-                services.save_drafts(
+                reporting.save_drafts(
                     request.user,
                     course_instance=instance,
                     module=data.module,
@@ -345,7 +346,7 @@ def code_mark_ready(request: HttpRequest, rights: Rights, session_id: uuid.UUID)
     try:
         with transaction.atomic():
             for group in _by_instance(pairs):
-                services.mark_ready(
+                reporting.mark_ready(
                     request.user,
                     results=group,
                     graded_by=form.cleaned_data["graded_by"],
@@ -376,7 +377,7 @@ def code_unmark(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> 
     try:
         with transaction.atomic():
             for group in _by_instance(pairs):
-                services.unmark(request.user, results=group)
+                reporting.unmark(request.user, results=group)
     except NotAllowed:
         raise PermissionDenied from None
     except ResultError as error:
@@ -405,7 +406,7 @@ def thresholds(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> H
     )
     if request.method == "POST" and form.is_valid():
         try:
-            count = annotation_services.set_thresholds(
+            count = annotations.set_thresholds(
                 request.user, session=found, module=module, minimums=form.minimums()
             )
         except NotAllowed:

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.access import staff_required
-from results import services, workflow
+from results import workflow
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
+from results.services import removal
 from staffweb.certifying import certifier_required, rights
 from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
 
@@ -96,7 +97,7 @@ def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     if not _versioned(result, form):
         return _timeline(request, result, prepare_form=form, status=400)
     try:
-        services.prepare_removal(request.user, result=result, reason=form.cleaned_data["reason"])
+        removal.prepare_removal(request.user, result=result, reason=form.cleaned_data["reason"])
     except NotAllowed:
         raise PermissionDenied from None
     except ResultError as error:
@@ -118,7 +119,7 @@ def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse
         messages.error(request, _("There is no prepared removal to withdraw."))
         return _back(result)
     try:
-        services.withdraw_removal(request.user, result=result)
+        removal.withdraw_removal(request.user, result=result)
     except NotAllowed:
         raise PermissionDenied from None
     except ResultError as error:
@@ -149,7 +150,7 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         status = 400
         if _versioned(result, form):
             try:
-                services.remove(request.user, result=result, reason=form.cleaned_data["reason"])
+                removal.remove(request.user, result=result, reason=form.cleaned_data["reason"])
             except NotAllowed:
                 raise PermissionDenied from None
             except ResultError as error:

@@ -16,8 +16,8 @@ from people import services
 from people.access import student_required
 from people.middleware import alumni_allowed
 from registration import queries as registration_queries
-from results import services as result_services
 from results.queries import student as result_queries
+from results.services import students
 from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
 from studychoices import queries as studychoice_queries
 
@@ -63,7 +63,7 @@ def start(request: HttpRequest) -> HttpResponse:
         },
     )
     if new_results:
-        result_services.mark_seen(person.pk, [result.pk for result in new_results])
+        students.mark_seen(person.pk, [result.pk for result in new_results])
     return response
 
 

@@ -28,8 +28,8 @@ from people.models import StaffRoleKind
 from registration import services as registration_services
 from registration.models import CourseParticipation, ParticipationState
 from results import deadlines
-from results import services as result_services
 from results.models import Result
+from results.services import removal
 from tests.conftest import enrol
 from tests.factories import (
     CourseInstanceFactory,
@@ -182,7 +182,7 @@ def test_a_removal_decided_after_midnight_is_dated_the_new_day(pinned, instituti
     world = reporting_world(institution, students=1, modules=1)
     student = world.students[0]
     (result,) = certify(world, {student: "G"}, module=world.module, days_ago=1)
-    result_services.remove(world.examiner, result=result, reason="Reported on the wrong person")
+    removal.remove(world.examiner, result=result, reason="Reported on the wrong person")
     client = Client()
     client.force_login(world.examiner)
     page = text_of(client.get(f"/staff/results/certify/result/{result.public_id}/timeline/"))

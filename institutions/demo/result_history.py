@@ -1,10 +1,11 @@
 """Certified results behind every completed course of the demo, written in bulk.
 
-A participation is completed when its course grade is certified (results.services.certify), so
-each completed participation that has no results yet gets what that path leaves behind: a
-passing grade on every module, the course grade resting on them, and for each result its
-history - reported, marked ready, certified - by the university's demo examiner, dated after
-the course ended and before the completion was recorded (participations.Clock). The student has
+A participation is completed when its course grade is certified
+(results.services.certifying.certify), so each completed participation that has no results yet
+gets what that path leaves behind: a passing grade on every module, the course grade resting on
+them, and for each result its history - reported, marked ready, certified - by the university's
+demo examiner, dated after the course ended and before the completion was recorded
+(participations.Clock). The student has
 seen them long ago, so they are not "new" on the start page (S-HOME-1).
 
 The named stories of results.py go through the services one by one; this module is for volume

@@ -43,8 +43,6 @@ from ladokportal import clock
 from notifications.models import Notification
 from people.models import Person, User
 from registration.models import CourseParticipation, ParticipationState
-from results import services
-from results.integration import Pushed, demo_client, push
 from results.models import (
     AnnotationColumn,
     AnnotationKind,
@@ -54,6 +52,8 @@ from results.models import (
     ResultSource,
     ResultState,
 )
+from results.services import certifying, removal, reporting
+from results.services.integration import Pushed, demo_client, push
 from results.validation import Entry
 
 S = ParticipationState
@@ -89,7 +89,7 @@ class Desk:
         source: str = ResultSource.PAGE,
     ) -> list[Result]:
         scale_id = (module or instance.course).grading_scale_id
-        services.save_drafts(
+        reporting.save_drafts(
             self.teacher,
             course_instance=instance,
             module=module,
@@ -114,14 +114,14 @@ class Desk:
         )
 
     def ready(self, results: list[Result]) -> list[Result]:
-        return services.mark_ready(
+        return reporting.mark_ready(
             self.teacher, results=results, graded_by=self.teacher, notify=self.examiner
         )
 
     def decide(self, instance: CourseInstance, module: Module | None, rows: list[Row], **kw):
         """Reported, marked ready and certified."""
         ready = self.ready(self.report(instance, module, rows, **kw))
-        return services.certify(self.examiner, results=ready)
+        return certifying.certify(self.examiner, results=ready)
 
     def backdate(self, results: list[Result], days: list[datetime.date]) -> None:
         """Date each result's history: its k-th event on days[k] (the last day repeats; never
@@ -212,7 +212,7 @@ def _removed_and_corrected(desk: Desk, lu: Catalogue, me: Person) -> None:
     # Three days ago, or the day after the wrong grade was certified if the term just ended.
     corrected = max(desk.today - 3 * DAY, day + 7 * DAY)
     wrong = desk.decide(instance, exam, [Row(me, "G", day)])[0]
-    services.remove(
+    removal.remove(
         desk.examiner,
         result=wrong,
         reason="Reported on the wrong student; corrected by decision LU 2025/1412",
@@ -313,7 +313,7 @@ def _assignments(desk: Desk, instance: CourseInstance, module: Module, people: l
     certified = desk.decide(instance, module, [Row(p, "G", desk.today - 3 * WEEK) for p in earlier])
     desk.backdate(certified, after(desk.today, -19, -17, -15))
     if len(certified) > 1:
-        services.prepare_removal(
+        removal.prepare_removal(
             desk.teacher,
             result=certified[1],
             reason="Suspected plagiarism, case LU 2025/311: removal prepared for the examiner",

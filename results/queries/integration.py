@@ -54,7 +54,7 @@ class InboxRow:
 
 def shaped(record: RejectedRecord) -> InboxRow:
     # Reasons are kept in English (the API's language): show them translated. The message ids
-    # are those of results.integration and results.validation.
+    # are those of results.services.integration and results.validation.
     reasons = [gettext(line) for line in record.reason.splitlines()]
     return InboxRow(record, reasons, record.dismissal_note)
 

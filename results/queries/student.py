@@ -174,7 +174,7 @@ def new_results(person: Person) -> list[Result]:
     """Results certified since the student last saw the start page (seen_by_student_at not
     set), oldest first, each with its course, module, grade and the participation whose course
     page it links to (`participation_id`). One query; the view marks them seen after showing
-    them (results.services.mark_seen), so each is shown once."""
+    them (results.services.students.mark_seen), so each is shown once."""
     return list(
         visible(person)
         .filter(seen_by_student_at__isnull=True)

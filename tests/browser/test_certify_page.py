@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page
 
 from ladokportal import clock
-from results import services
 from results.models import Result, ResultState
+from results.services import removal, reporting
 from results.validation import Entry
 from tests.browser import DEMO_PASSWORD, LAPTOP, PHONE, login, open_page, submit
 from tests.browser.journey import LOCALES, check_page
@@ -28,14 +28,14 @@ def _ready_world(institution):
     for n, person in enumerate(world.students):
         SignupFactory(session=session, person=person, anonymisation_code=f"TEN1-{n:03d}")
     when = clock.today() - datetime.timedelta(days=2)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
         entries=[Entry(person=p, grade=grade("G"), examination_date=when) for p in world.students],
         activity_session=session,
     )
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter,
         results=list(Result.objects.filter(state=ResultState.DRAFT)),
         graded_by=world.reporter,
@@ -111,7 +111,7 @@ def test_examiner_reviews_reauthenticates_and_certifies(
     check_page(page)
 
     # Prepared removals waiting for this examiner (T-REM-1): one, after a reporter prepared it.
-    services.prepare_removal(world.reporter, result=result, reason="Dnr 2026/12")
+    removal.prepare_removal(world.reporter, result=result, reason="Dnr 2026/12")
     open_page(page, f"{live_server.url}/staff/results/certify/removals/")
     assert result.person.full_name in page.content()
     check_page(page)

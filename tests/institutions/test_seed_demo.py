@@ -663,9 +663,9 @@ def demo_results(username: str, course_code: str | None = None):
 
 
 def assert_completed_courses_have_course_grades() -> None:
-    """A participation is completed by its certified course grade (results.services.certify),
-    so every completed one in the demo has one; the volume students (`--students`, serials
-    from 900: identities.py) are left without results (bulk.py)."""
+    """A participation is completed by its certified course grade
+    (results.services.certifying.certify), so every completed one in the demo has one; the volume
+    students (`--students`, serials from 900: identities.py) are left without results (bulk.py)."""
     course_grade = Result.objects.filter(
         person_id=OuterRef("person_id"),
         course_instance_id=OuterRef("course_instance_id"),

@@ -6,8 +6,8 @@ nothing (T-CERT-2, T-REM-1)."""
 import datetime
 
 from ladokportal import clock
-from results import services
 from results.models import Result, ResultEvent, ResultState
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories.results import ReportingWorld, grade
 
@@ -22,7 +22,7 @@ def report(world: ReportingWorld, person, *, module=None, code="G", on=2) -> Res
     """A new draft for `person` on `module` (default: the world's first module), by the
     world's reporter."""
     module = world.module if module is None else module
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=module,
@@ -41,19 +41,19 @@ def result_in(world: ReportingWorld, state: str, person=None, *, module=None) ->
     result = report(world, person, module=module)
     if state == S.DRAFT:
         return result
-    [result] = services.mark_ready(
+    [result] = reporting.mark_ready(
         world.reporter, results=[result], graded_by=world.reporter, notify=world.examiner
     )
     if state == S.READY:
         return fresh(result)
     if state == S.REMOVED:
-        services.remove(world.examiner, result=result, reason="Reported on the wrong student")
+        removal.remove(world.examiner, result=result, reason="Reported on the wrong student")
         return fresh(result)
-    [result] = services.certify(world.examiner, results=[result])
+    [result] = certifying.certify(world.examiner, results=[result])
     if state == S.CERTIFIED:
         return fresh(result)
     assert state == S.REMOVAL_PREPARED, state
-    services.prepare_removal(world.reporter, result=result, reason="Dnr 2026/1")
+    removal.prepare_removal(world.reporter, result=result, reason="Dnr 2026/1")
     return fresh(result)
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from ladokportal import clock
 from people.models import StaffRoleKind
-from results import services
 from results.models import (
     InboundState,
     RejectedRecord,
@@ -20,6 +19,7 @@ from results.models import (
     ResultSource,
     ResultState,
 )
+from results.services import certifying, reporting
 from tests.factories import PersonFactory, StaffRoleFactory, UserFactory, valid_identity_number
 from tests.factories.results import grade, register
 from tests.results.api_world import EXAM_DAY, TOKEN, bearer, exam_at, post
@@ -379,7 +379,7 @@ def test_good_records_are_kept_beside_rejected_ones(exam):
 
 def _mark_ready(exam):
     drafts = _drafts(exam)
-    return services.mark_ready(
+    return reporting.mark_ready(
         exam.world.study_admin, results=drafts, graded_by=exam.world.reporter, notify=None
     )
 
@@ -401,7 +401,7 @@ def test_a_result_marked_ready_is_not_changed_from_outside(exam):
 def test_a_certified_result_is_not_changed_from_outside(exam):
     post(exam.results_url, [exam.record(0)])
     ready = _mark_ready(exam)
-    services.certify(exam.world.examiner, results=ready)
+    certifying.certify(exam.world.examiner, results=ready)
     assert post(exam.results_url, [exam.record(0)]).json()["unchanged"] == 1
     reason = _rejected_reason_after(exam, exam.record(0, grade="U"))
     assert reason == (

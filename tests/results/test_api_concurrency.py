@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
 
-from results import integration
 from results.models import RejectedRecord, Result, ResultEvent
+from results.services import integration
 from tests.results.api_world import exam_at, post
 
 pytestmark = [

@@ -8,9 +8,10 @@ from django.utils import translation
 
 from ladokportal import clock
 from registration.models import ParticipationState
-from results import preview, services
+from results import preview
 from results.models import Result, ResultState
 from results.queries import certify as certify_queries
+from results.services import reporting
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import grade, reporting_world
@@ -29,7 +30,7 @@ def day(n: int) -> datetime.date:
 
 
 def ready(world, notify=None):
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
@@ -37,7 +38,7 @@ def ready(world, notify=None):
             Entry(person=p, grade=grade("G"), examination_date=day(-2)) for p in world.students
         ],
     )
-    return services.mark_ready(
+    return reporting.mark_ready(
         world.reporter,
         results=list(Result.objects.filter(state=ResultState.DRAFT)),
         graded_by=world.reporter,
@@ -77,7 +78,7 @@ def test_each_warning(institution):
 def test_results_no_longer_ready_are_left_out(institution):
     world = reporting_world(institution)
     results = ready(world)
-    services.unmark(world.reporter, results=[results[0]])
+    reporting.unmark(world.reporter, results=[results[0]])
     shown = preview.build(loaded(results), 3)
     assert len(shown.rows) == 2 and shown.missing == 1
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from ladokportal import clock
-from results import services
 from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import grade, reporting_world
@@ -35,7 +35,7 @@ def day(n: int) -> datetime.date:
 def certified(world, *, module="first", students=None, when=-2):
     target = world.module if module == "first" else module
     people = students or world.students
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=target,
@@ -46,10 +46,10 @@ def certified(world, *, module="first", students=None, when=-2):
             course_instance=world.instance, module=target, state=S.DRAFT, person__in=people
         )
     )
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
-    return services.certify(world.examiner, results=ready)
+    return certifying.certify(world.examiner, results=ready)
 
 
 def timeline_url(result) -> str:
@@ -58,14 +58,14 @@ def timeline_url(result) -> str:
 
 def test_timeline_lists_every_event(institution, client_for):
     world = reporting_world(institution, students=1)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
         entries=[Entry(person=world.students[0], grade=grade("U"), examination_date=day(-5))],
     )
     draft = Result.objects.get()
-    services.correct(
+    reporting.correct(
         world.reporter,
         result=draft,
         entry=Entry(
@@ -73,10 +73,10 @@ def test_timeline_lists_every_event(institution, client_for):
         ),
     )
     draft.refresh_from_db()
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=[draft], graded_by=world.reporter, notify=world.examiner
     )
-    services.certify(world.examiner, results=ready)
+    certifying.certify(world.examiner, results=ready)
     page = client_for(world.reporter).get(timeline_url(draft)).content.decode()
     for label in ("Reported", "Changed", "Marked as ready", "Certified"):
         assert f">{label}</th>" in page, label
@@ -116,8 +116,8 @@ def test_timeline_costs_the_same_with_few_and_many_events(institution, client_fo
     results = certified(world)
     for _ in range(8):  # many events on the second result
         r = Result.objects.get(pk=results[1].pk)
-        services.prepare_removal(world.reporter, result=r, reason="Case 1")
-        services.withdraw_removal(world.reporter, result=Result.objects.get(pk=r.pk))
+        removal.prepare_removal(world.reporter, result=r, reason="Case 1")
+        removal.withdraw_removal(world.reporter, result=Result.objects.get(pk=r.pk))
     client = client_for(world.examiner)
     counts = []
     for r in results:
@@ -179,7 +179,7 @@ def test_examiner_removes_after_confirmation(institution, client_for):
 def test_a_prepared_removal_needs_no_new_reason(institution, client_for):
     world = reporting_world(institution, students=1)
     result = certified(world)[0]
-    services.prepare_removal(world.reporter, result=result, reason="Dnr 9")
+    removal.prepare_removal(world.reporter, result=result, reason="Dnr 9")
     prepared = Result.objects.get(pk=result.pk)
     client = client_for(world.examiner)
     listing = client.get(f"{BASE}removals/").content.decode()

@@ -10,9 +10,9 @@ made, and every change has its event.
 import pytest
 from django.db import connection
 
-from results import services
 from results.errors import ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.concurrency import REPETITIONS, head_start, run_together
 from tests.factories.results import grade, reporting_world
@@ -50,7 +50,7 @@ def ready_batch(world) -> list[Result]:
     """Every student's result on the first module, marked ready, as the certify preview loads
     them."""
     drafts = [report(world, person) for person in world.students]
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     return [fresh(r) for r in drafts]
@@ -65,7 +65,7 @@ def test_two_teachers_saving_the_same_draft_one_wins(institution):
         seen = draft.version
 
         def save(actor, code, on, draft=draft, world=world, seen=seen):
-            return services.save_drafts(
+            return reporting.save_drafts(
                 actor,
                 course_instance=world.instance,
                 module=world.module,
@@ -108,7 +108,7 @@ def test_two_teachers_reporting_the_same_new_result_make_one_draft(institution):
         student = world.students[0]
 
         def new(actor, code, world=world, student=student):
-            return services.save_drafts(
+            return reporting.save_drafts(
                 actor,
                 course_instance=world.instance,
                 module=world.module,
@@ -142,11 +142,11 @@ def test_certifying_a_batch_while_one_of_it_is_removed_or_sent_back(institution,
 
         def other(target=target, world=world):
             if rival == "remove":
-                return services.remove(world.examiner, result=target, reason="Wrong student")
-            return services.unmark(world.reporter, results=[target])
+                return removal.remove(world.examiner, result=target, reason="Wrong student")
+            return reporting.unmark(world.reporter, results=[target])
 
         certified, moved = run_together(
-            lambda b=batch, w=world: services.certify(w.examiner, results=b),
+            lambda b=batch, w=world: certifying.certify(w.examiner, results=b),
             other,
             delays=head_start(repetition),
         )
@@ -166,7 +166,7 @@ def test_certifying_a_batch_while_one_of_it_is_removed_or_sent_back(institution,
             assert states == [S.CERTIFIED] * 3
             assert ResultEvent.objects.filter(result__in=batch, action=A.CERTIFIED).count() == 3
             if rival == "remove":
-                services.remove(world.examiner, result=fresh(target), reason="Wrong student")
+                removal.remove(world.examiner, result=fresh(target), reason="Wrong student")
                 assert [a for a, _f, _t in timeline(target)] == [
                     A.REPORTED,
                     A.MARKED_READY,
@@ -175,7 +175,7 @@ def test_certifying_a_batch_while_one_of_it_is_removed_or_sent_back(institution,
                 ]
             else:
                 with pytest.raises(ResultError):  # certified: no way back to draft
-                    services.unmark(world.reporter, results=[fresh(target)])
+                    reporting.unmark(world.reporter, results=[fresh(target)])
         versions_match_history(*batch)
 
 
@@ -191,8 +191,8 @@ def test_certify_clicked_twice_certifies_once_and_mails_once(institution, mailou
         mailoutbox.clear()  # the examiner's "results are ready" message
 
         outcomes = run_together(
-            lambda b=batch, w=world: services.certify(w.examiner, results=b),
-            lambda b=batch, w=world: services.certify(w.examiner, results=b),
+            lambda b=batch, w=world: certifying.certify(w.examiner, results=b),
+            lambda b=batch, w=world: certifying.certify(w.examiner, results=b),
             delays=head_start(repetition),
         )
 
@@ -210,17 +210,17 @@ def course_grade_ready(world) -> tuple[list[Result], Result]:
     modules = []
     for module in world.modules:
         draft = report(world, student, module=module)
-        services.mark_ready(world.reporter, results=[draft], graded_by=world.reporter, notify=None)
-        [certified] = services.certify(world.examiner, results=[fresh(draft)])
+        reporting.mark_ready(world.reporter, results=[draft], graded_by=world.reporter, notify=None)
+        [certified] = certifying.certify(world.examiner, results=[fresh(draft)])
         modules.append(fresh(certified))
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=None,
         entries=[Entry(person=student, grade=grade("G"), examination_date=days_ago(2))],
     )
     course_grade = Result.objects.get(person=student, module=None)
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=[course_grade], graded_by=world.reporter, notify=None
     )
     return modules, fresh(course_grade)
@@ -240,11 +240,11 @@ def test_a_course_grade_certified_while_its_module_result_is_removed(institution
 
         def away(module=module, world=world):
             if rival == "remove":
-                return services.remove(world.examiner, result=module, reason="Beslut 3")
-            return services.prepare_removal(world.reporter, result=module, reason="Dnr 3")
+                return removal.remove(world.examiner, result=module, reason="Beslut 3")
+            return removal.prepare_removal(world.reporter, result=module, reason="Dnr 3")
 
         certified, removed = run_together(
-            lambda c=course_grade, w=world: services.certify(w.examiner, results=[c]),
+            lambda c=course_grade, w=world: certifying.certify(w.examiner, results=[c]),
             away,
             delays=head_start(repetition),
         )
@@ -268,5 +268,5 @@ def test_a_course_grade_certified_while_its_module_result_is_removed(institution
             )
             if course_state == S.CERTIFIED and module_state == S.REMOVAL_PREPARED:
                 with pytest.raises(ResultError, match="course grade"):
-                    services.remove(world.examiner, result=fresh(module))
+                    removal.remove(world.examiner, result=fresh(module))
         versions_match_history(course_grade, module)

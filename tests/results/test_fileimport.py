@@ -12,9 +12,10 @@ from exams.models import Signup
 from ladokportal import clock
 from people import identity
 from registration.models import ParticipationState
-from results import fileimport, filetemplate, services
+from results import fileimport, filetemplate
 from results.fileimport import UnreadableFile, build_preview, read_table
 from results.models import AnnotationColumn, AnnotationKind, Result, ResultEvent, ResultSource
+from results.services import reporting
 from tests.factories import CourseParticipationFactory, PersonFactory
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
 from tests.factories.results import ResultFactory, register, reporting_world
@@ -232,7 +233,7 @@ def test_every_row_error_is_shown_with_the_file_row_number(world, institution):
 
     register(ready, world.instance)
     ResultFactory(course_instance=world.instance, module=world.module, person=ready)
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter,
         results=list(Result.objects.filter(person=ready)),
         graded_by=world.reporter,
@@ -366,7 +367,7 @@ def test_the_kept_rows_save_as_drafts_from_a_file(world):
         ]
     )
     data = fileimport.pending(preview_of(world, content))
-    counts = services.save_drafts(
+    counts = reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,

@@ -8,11 +8,11 @@ import datetime
 import pytest
 from django.utils import translation
 
-from results import integration
 from results.api_auth import hash_token
 from results.errors import NotAllowed, ResultError
-from results.integration import Pushed
 from results.models import ApiClient, InboundState, RejectedRecord, Result, ResultSource
+from results.services import integration
+from results.services.integration import Pushed
 from tests.factories.results import grade
 from tests.results.api_world import EXAM_DAY, exam_at, post
 

@@ -9,9 +9,9 @@ import pytest
 
 from ladokportal import clock
 from registration.models import ParticipationState
-from results import services
 from results.models import Result
 from results.queries.student import new_results
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import CourseInstanceFactory, CourseParticipationFactory
 from tests.factories.results import grade, reporting_world
@@ -27,17 +27,17 @@ def _instance(world, start: datetime.date):
 
 
 def _certify(world, person, instance):
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=instance,
         module=world.module,
         entries=[Entry(person=person, grade=grade("G"), examination_date=days_ago(2))],
     )
     draft = Result.objects.get(person=person, course_instance=instance)
-    [ready] = services.mark_ready(
+    [ready] = reporting.mark_ready(
         world.reporter, results=[draft], graded_by=world.reporter, notify=None
     )
-    return services.certify(world.examiner, results=[ready])[0]
+    return certifying.certify(world.examiner, results=[ready])[0]
 
 
 def test_the_link_is_the_participation_on_the_results_own_instance(institution):

@@ -7,9 +7,9 @@ import pytest
 from django.utils import translation
 
 from catalog.grading import SCALE_U345, SCALE_UG
-from results import annotation_services as svc
 from results.errors import NotAllowed, ResultError
 from results.models import AnnotationColumn, AnnotationKind, GradeThreshold
+from results.services import annotations
 from tests.factories import ModuleFactory
 from tests.factories.exams import ActivitySessionFactory
 from tests.factories.results import grade, reporting_world
@@ -31,14 +31,14 @@ def world(institution):
 
 
 def test_reporter_adds_a_column_on_a_module_and_on_the_course(world):
-    svc.add_column(
+    annotations.add_column(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
         kind=K.POINTS,
         shown_to_student=False,
     )
-    svc.add_column(
+    annotations.add_column(
         world.reporter,
         course_instance=world.instance,
         module=None,
@@ -55,7 +55,7 @@ def test_reporter_adds_a_column_on_a_module_and_on_the_course(world):
 
 def test_a_second_column_of_the_same_kind_is_refused(world):
     for module in (world.module, None):
-        svc.add_column(
+        annotations.add_column(
             world.reporter,
             course_instance=world.instance,
             module=module,
@@ -63,7 +63,7 @@ def test_a_second_column_of_the_same_kind_is_refused(world):
             shown_to_student=False,
         )
         with pytest.raises(ResultError, match=r"There already is a column “Note” there\."):
-            svc.add_column(
+            annotations.add_column(
                 world.reporter,
                 course_instance=world.instance,
                 module=module,
@@ -75,7 +75,7 @@ def test_a_second_column_of_the_same_kind_is_refused(world):
 
 def test_columns_need_the_reporting_right_and_a_module_of_the_course(world):
     with pytest.raises(NotAllowed):
-        svc.add_column(
+        annotations.add_column(
             world.outsider,
             course_instance=world.instance,
             module=world.module,
@@ -84,7 +84,7 @@ def test_columns_need_the_reporting_right_and_a_module_of_the_course(world):
         )
     stranger = ModuleFactory()
     with pytest.raises(ResultError, match="does not belong"):
-        svc.add_column(
+        annotations.add_column(
             world.reporter,
             course_instance=world.instance,
             module=stranger,
@@ -92,7 +92,7 @@ def test_columns_need_the_reporting_right_and_a_module_of_the_course(world):
             shown_to_student=True,
         )
     with pytest.raises(ResultError, match="Choose what the column holds"):
-        svc.add_column(
+        annotations.add_column(
             world.reporter,
             course_instance=world.instance,
             module=world.module,
@@ -104,7 +104,7 @@ def test_columns_need_the_reporting_right_and_a_module_of_the_course(world):
 
 def test_remove_column_takes_only_that_one(world):
     for module in (world.module, world.modules[1]):
-        svc.add_column(
+        annotations.add_column(
             world.reporter,
             course_instance=world.instance,
             module=module,
@@ -112,17 +112,17 @@ def test_remove_column_takes_only_that_one(world):
             shown_to_student=True,
         )
     with pytest.raises(NotAllowed):
-        svc.remove_column(
+        annotations.remove_column(
             world.outsider, course_instance=world.instance, module=world.module, kind=K.POINTS
         )
-    svc.remove_column(
+    annotations.remove_column(
         world.study_admin, course_instance=world.instance, module=world.module, kind=K.POINTS
     )
     assert list(AnnotationColumn.objects.values_list("module_id", flat=True)) == [
         world.modules[1].pk
     ]
     with pytest.raises(ResultError, match="already been removed"):
-        svc.remove_column(
+        annotations.remove_column(
             world.reporter, course_instance=world.instance, module=world.module, kind=K.POINTS
         )
 
@@ -150,14 +150,14 @@ def test_set_thresholds_replaces_the_table_on_the_modules_scale(world, session):
         grade=grade("3", SCALE_U345),
         min_points=Decimal(30),
     )
-    count = svc.set_thresholds(
+    count = annotations.set_thresholds(
         world.reporter,
         session=session,
         module=world.module,
         minimums=_table(U=Decimal(0), G=Decimal(30)),
     )
     assert count == 2
-    count = svc.set_thresholds(
+    count = annotations.set_thresholds(
         world.reporter, session=session, module=world.module, minimums=_table(G=Decimal("25.5"))
     )
     assert count == 1
@@ -170,18 +170,18 @@ def test_set_thresholds_replaces_the_table_on_the_modules_scale(world, session):
 
 
 def test_a_wrong_table_changes_nothing(world, session):
-    svc.set_thresholds(
+    annotations.set_thresholds(
         world.reporter, session=session, module=world.module, minimums=_table(G=Decimal(30))
     )
     with pytest.raises(ResultError, match="G must need more points than U"):
-        svc.set_thresholds(
+        annotations.set_thresholds(
             world.reporter,
             session=session,
             module=world.module,
             minimums=_table(U=Decimal(40), G=Decimal(30)),
         )
     with pytest.raises(ResultError, match="grading scale"):
-        svc.set_thresholds(
+        annotations.set_thresholds(
             world.reporter,
             session=session,
             module=world.module,
@@ -192,12 +192,12 @@ def test_a_wrong_table_changes_nothing(world, session):
 
 def test_thresholds_need_the_right_on_a_course_of_the_session(world, session):
     with pytest.raises(NotAllowed):
-        svc.set_thresholds(
+        annotations.set_thresholds(
             world.outsider, session=session, module=world.module, minimums=_table(G=Decimal(1))
         )
     elsewhere = ActivitySessionFactory(institution=world.instance.institution)
     with pytest.raises(NotAllowed):
-        svc.set_thresholds(
+        annotations.set_thresholds(
             world.reporter, session=elsewhere, module=world.module, minimums=_table(G=Decimal(1))
         )
     assert GradeThreshold.objects.count() == 0

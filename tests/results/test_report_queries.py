@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ladokportal import clock
 from people.models import StaffRoleKind
-from results import services
 from results.models import GradeThreshold, Result
 from results.queries import report as q
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import (
     CourseInstanceFactory,
@@ -42,7 +42,7 @@ def world(institution):
 
 
 def _report(world, person, code="G", instance=None, session=None, day=-2):
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=instance or world.instance,
         module=world.module,
@@ -53,10 +53,10 @@ def _report(world, person, code="G", instance=None, session=None, day=-2):
 
 
 def _certify(world, result):
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=[result], graded_by=world.reporter, notify=world.examiner
     )
-    return services.certify(world.examiner, results=ready)[0]
+    return certifying.certify(world.examiner, results=ready)[0]
 
 
 def test_sheet_rows_are_registered_students_those_with_results_and_those_added(world):

@@ -13,10 +13,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from notifications.models import Notification
 from people.models import StaffRoleKind as K
-from results import services
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultEvent, ResultState
 from results.rules import Rights, certifiable_instances, reportable_instances
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories import (
     CourseInstanceFactory,
@@ -91,7 +91,7 @@ def make_actor(name, world, institution, other_institution):
 
 
 def _edit(actor, world, result, code="U"):
-    services.save_drafts(
+    reporting.save_drafts(
         actor,
         course_instance=world.instance,
         module=world.module,
@@ -108,7 +108,7 @@ def _edit(actor, world, result, code="U"):
 
 
 def _report(actor, world, _result):
-    services.save_drafts(
+    reporting.save_drafts(
         actor,
         course_instance=world.instance,
         module=world.module,
@@ -117,7 +117,7 @@ def _report(actor, world, _result):
 
 
 def _correct(actor, world, result):
-    services.correct(
+    reporting.correct(
         actor,
         result=result,
         entry=Entry(
@@ -137,53 +137,53 @@ ACTS = {
     "mark ready": (
         S.DRAFT,
         REPORT,
-        lambda a, w, r: services.mark_ready(
+        lambda a, w, r: reporting.mark_ready(
             a, results=[r], graded_by=w.reporter, notify=w.examiner
         ),
         S.READY,
     ),
-    "un-mark": (S.READY, REPORT, lambda a, _w, r: services.unmark(a, results=[r]), S.DRAFT),
+    "un-mark": (S.READY, REPORT, lambda a, _w, r: reporting.unmark(a, results=[r]), S.DRAFT),
     "correct before certifying": (S.READY, REPORT, _correct, S.READY),
     "discard a draft": (
         S.DRAFT,
         REPORT,
-        lambda a, _w, r: services.discard_draft(a, result=r),
+        lambda a, _w, r: reporting.discard_draft(a, result=r),
         S.REMOVED,
     ),
     "certify": (
         S.READY,
         CERTIFY,
-        lambda a, _w, r: services.certify(a, results=[r]),
+        lambda a, _w, r: certifying.certify(a, results=[r]),
         S.CERTIFIED,
     ),
     "prepare a removal": (
         S.CERTIFIED,
         REPORT,
-        lambda a, _w, r: services.prepare_removal(a, result=r, reason="Dnr 2026/9"),
+        lambda a, _w, r: removal.prepare_removal(a, result=r, reason="Dnr 2026/9"),
         S.REMOVAL_PREPARED,
     ),
     "withdraw a prepared removal": (
         S.REMOVAL_PREPARED,
         REPORT,
-        lambda a, _w, r: services.withdraw_removal(a, result=r),
+        lambda a, _w, r: removal.withdraw_removal(a, result=r),
         S.CERTIFIED,
     ),
     "remove a ready result": (
         S.READY,
         CERTIFY,
-        lambda a, _w, r: services.remove(a, result=r, reason="Wrong student"),
+        lambda a, _w, r: removal.remove(a, result=r, reason="Wrong student"),
         S.REMOVED,
     ),
     "remove a certified result": (
         S.CERTIFIED,
         CERTIFY,
-        lambda a, _w, r: services.remove(a, result=r, reason="Beslut 2026-12"),
+        lambda a, _w, r: removal.remove(a, result=r, reason="Beslut 2026-12"),
         S.REMOVED,
     ),
     "certify a prepared removal": (
         S.REMOVAL_PREPARED,
         CERTIFY,
-        lambda a, _w, r: services.remove(a, result=r),
+        lambda a, _w, r: removal.remove(a, result=r),
         S.REMOVED,
     ),
 }
@@ -197,8 +197,8 @@ def _counts():
 @pytest.mark.parametrize("who", list(ACTORS))
 def test_rights_matrix(world, institution, other_institution, who, act):
     state, right, call, after = ACTS[act]
-    reporting, certifying = ACTORS[who]
-    allowed = reporting if right == REPORT else certifying
+    reports, certifies = ACTORS[who]
+    allowed = reports if right == REPORT else certifies
     actor = make_actor(who, world, institution, other_institution)
     result = result_in(world, state) if state else None
     before = _counts()
@@ -221,16 +221,16 @@ def test_rights_matrix(world, institution, other_institution, who, act):
 def test_rights_and_the_lists_agree(world, institution, other_institution, who):
     """What a service allows is what the lists built in SQL offer (T-ROLE-1: a URL typed by hand
     gets nothing more than the menu offers, and the menu nothing the service refuses)."""
-    reporting, certifying = ACTORS[who]
+    reports, certifies = ACTORS[who]
     actor = make_actor(who, world, institution, other_institution)
     rights = Rights.load(actor, institution.pk)
     course = world.instance.course
-    assert (rights.may_report(course), rights.may_certify(course)) == (reporting, certifying)
+    assert (rights.may_report(course), rights.may_certify(course)) == (reports, certifies)
     reportable = set(reportable_instances(actor, institution.pk))
     certifiable = set(certifiable_instances(actor, institution.pk))
     assert (world.instance in reportable, world.instance in certifiable) == (
-        reporting,
-        certifying,
+        reports,
+        certifies,
     )
 
 
@@ -261,9 +261,9 @@ def test_an_org_unit_role_covers_its_own_courses_only(institution, role):
         with pytest.raises(NotAllowed):
             _report(user, w, None)
         with pytest.raises(NotAllowed):
-            services.unmark(user, results=[ready])
+            reporting.unmark(user, results=[ready])
         with pytest.raises(NotAllowed):
-            services.certify(user, results=[ready])
+            certifying.certify(user, results=[ready])
         assert picture() == before
     _report(user, covered, None)
     assert Result.objects.filter(course_instance=covered.instance, reported_by=user).exists()
@@ -274,7 +274,7 @@ def test_a_university_wide_role_covers_a_course_without_org_unit(institution):
     examiner = UserFactory()
     StaffRoleFactory(user=examiner, institution=institution, role=K.CERTIFIER)
     ready = result_in(world, S.READY)
-    [certified] = services.certify(examiner, results=[ready])
+    [certified] = certifying.certify(examiner, results=[ready])
     assert certified.state == S.CERTIFIED
 
 
@@ -294,7 +294,7 @@ def test_certifying_a_batch_needs_the_right_on_every_result(institution):
     mine, theirs = result_in(first, S.READY), result_in(second, S.READY)
     before = picture()
     with pytest.raises(NotAllowed):
-        services.certify(examiner, results=[mine, theirs])
+        certifying.certify(examiner, results=[mine, theirs])
     assert picture() == before
 
 
@@ -325,7 +325,7 @@ def test_grading_teacher_and_notified_examiner_need_their_rights(world, graded_b
     }
     draft = result_in(world, S.DRAFT)
     before = _counts()
-    mark = lambda: services.mark_ready(  # noqa: E731
+    mark = lambda: reporting.mark_ready(  # noqa: E731
         world.reporter, results=[draft], graded_by=people[graded_by], notify=people[notify]
     )
     if not allowed:

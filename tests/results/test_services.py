@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from registration.models import ParticipationState
-from results import services
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories import PersonFactory
 from tests.factories.results import grade, reporting_world
@@ -27,7 +27,7 @@ def _entries(world, code="G", days_ago=2):
 
 
 def _report(world, module=None, code="G"):
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=module or world.module,
@@ -42,15 +42,15 @@ def _report(world, module=None, code="G"):
 
 def _certified(world, module=None, code="G"):
     drafts = _report(world, module, code)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
-    return services.certify(world.examiner, results=ready)
+    return certifying.certify(world.examiner, results=ready)
 
 
 def test_save_creates_drafts_with_events(institution):
     world = reporting_world(institution)
-    counts = services.save_drafts(
+    counts = reporting.save_drafts(
         world.reporter, course_instance=world.instance, module=world.module, entries=_entries(world)
     )
     assert counts == {"created": 3, "changed": 0, "unchanged": 0}
@@ -72,7 +72,7 @@ def test_saving_the_same_again_changes_nothing(institution):
         )
         for r in drafts
     ]
-    counts = services.save_drafts(
+    counts = reporting.save_drafts(
         world.reporter, course_instance=world.instance, module=world.module, entries=entries
     )
     assert counts["unchanged"] == 3
@@ -83,7 +83,7 @@ def test_stale_save_is_refused_and_nothing_changes(institution):
     world = reporting_world(institution)
     draft = _report(world)[0]
     seen_version = draft.version
-    services.correct(
+    reporting.correct(
         world.examiner,
         result=draft,
         entry=Entry(
@@ -94,7 +94,7 @@ def test_stale_save_is_refused_and_nothing_changes(institution):
         ),
     )
     with pytest.raises(StaleResult):
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter,
             course_instance=world.instance,
             module=world.module,
@@ -119,7 +119,7 @@ def test_invalid_rows_save_nothing(institution):
     entries[0].examination_date = TODAY() + datetime.timedelta(days=1)
     entries[1].grade = grade("5", "U345")
     with pytest.raises(InvalidEntries) as caught:
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter, course_instance=world.instance, module=world.module, entries=entries
         )
     assert set(caught.value.errors) == {0, 1, 3}
@@ -132,7 +132,7 @@ def test_date_before_instance_start_refused(institution):
     world = reporting_world(institution)
     entries = _entries(world, days_ago=40)
     with pytest.raises(InvalidEntries):
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter, course_instance=world.instance, module=world.module, entries=entries
         )
 
@@ -140,20 +140,20 @@ def test_date_before_instance_start_refused(institution):
 def test_outsider_cannot_report_or_certify(institution):
     world = reporting_world(institution)
     with pytest.raises(NotAllowed):
-        services.save_drafts(
+        reporting.save_drafts(
             world.outsider,
             course_instance=world.instance,
             module=world.module,
             entries=_entries(world),
         )
     drafts = _report(world)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     with pytest.raises(NotAllowed):
-        services.certify(world.outsider, results=ready)
+        certifying.certify(world.outsider, results=ready)
     with pytest.raises(NotAllowed):
-        services.certify(world.reporter, results=ready)
+        certifying.certify(world.reporter, results=ready)
     assert not Result.objects.filter(state=ResultState.CERTIFIED).exists()
 
 
@@ -161,11 +161,11 @@ def test_mark_ready_tells_the_examiner(institution, mailoutbox, django_capture_o
     world = reporting_world(institution)
     drafts = _report(world)
     with pytest.raises(ResultError):
-        services.mark_ready(
+        reporting.mark_ready(
             world.reporter, results=drafts, graded_by=world.reporter, notify=world.outsider
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_ready(
+        reporting.mark_ready(
             world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
         )
     assert [m.to for m in mailoutbox] == [[world.examiner.email]]
@@ -181,11 +181,11 @@ def test_certify_makes_results_visible_and_mails_students(
         s.language = "en"
         s.save()
     drafts = _report(world)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=None
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.certify(world.examiner, results=ready)
+        certifying.certify(world.examiner, results=ready)
     assert set(Result.objects.values_list("state", flat=True)) == {ResultState.CERTIFIED}
     assert len(mailoutbox) == 3
     assert "certified" in mailoutbox[0].body
@@ -193,11 +193,11 @@ def test_certify_makes_results_visible_and_mails_students(
 
 def test_certify_refuses_a_result_changed_after_the_preview(institution):
     world = reporting_world(institution)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=_report(world), graded_by=world.reporter, notify=None
     )
     first = ready[0]
-    services.correct(
+    reporting.correct(
         world.reporter,
         result=first,
         entry=Entry(
@@ -208,7 +208,7 @@ def test_certify_refuses_a_result_changed_after_the_preview(institution):
         ),
     )
     with pytest.raises(StaleResult):
-        services.certify(world.examiner, results=ready)
+        certifying.certify(world.examiner, results=ready)
     assert not Result.objects.filter(state=ResultState.CERTIFIED).exists()
 
 
@@ -219,13 +219,13 @@ def test_course_grade_needs_every_module_passed(institution):
         Entry(person=student, grade=grade("G"), examination_date=TODAY() - datetime.timedelta(2))
     ]
     with pytest.raises(InvalidEntries):
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter, course_instance=world.instance, module=None, entries=course_entry
         )
     _certified(world, world.modules[0])
     _certified(world, world.modules[1])
     with pytest.raises(InvalidEntries):  # a failing course grade
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter,
             course_instance=world.instance,
             module=None,
@@ -237,23 +237,23 @@ def test_course_grade_needs_every_module_passed(institution):
                 )
             ],
         )
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter, course_instance=world.instance, module=None, entries=course_entry
     )
     course_grade = Result.objects.get(module=None)
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=[course_grade], graded_by=world.reporter, notify=None
     )
     course_grade.refresh_from_db()
-    services.certify(world.examiner, results=[course_grade])
+    certifying.certify(world.examiner, results=[course_grade])
     participation = student.course_participations.get()
     assert participation.state == ParticipationState.COMPLETED
 
     module_result = Result.objects.filter(module=world.modules[0]).get()
     with pytest.raises(ResultError, match="course grade"):
-        services.remove(world.examiner, result=module_result, reason="Fel student")
+        removal.remove(world.examiner, result=module_result, reason="Fel student")
     course_grade.refresh_from_db()
-    services.remove(world.examiner, result=course_grade, reason="Beslut 2026-123")
+    removal.remove(world.examiner, result=course_grade, reason="Beslut 2026-123")
     participation.refresh_from_db()
     assert participation.state == ParticipationState.REGISTERED  # no longer completed
     assert list(participation.events.values_list("from_state", "to_state"))[-1] == (
@@ -261,7 +261,7 @@ def test_course_grade_needs_every_module_passed(institution):
         ParticipationState.REGISTERED,
     )
     module_result.refresh_from_db()
-    services.remove(world.examiner, result=module_result, reason="Beslut 2026-124")
+    removal.remove(world.examiner, result=module_result, reason="Beslut 2026-124")
     module_result.refresh_from_db()
     assert module_result.state == ResultState.REMOVED
 
@@ -270,12 +270,12 @@ def test_removal_prepared_then_certified(institution):
     world = reporting_world(institution, students=1)
     result = _certified(world)[0]
     with pytest.raises(ResultError):
-        services.prepare_removal(world.reporter, result=result, reason=" ")
-    prepared = services.prepare_removal(world.reporter, result=result, reason="Dnr 2026/55")
+        removal.prepare_removal(world.reporter, result=result, reason=" ")
+    prepared = removal.prepare_removal(world.reporter, result=result, reason="Dnr 2026/55")
     assert prepared.state == ResultState.REMOVAL_PREPARED
     with pytest.raises(NotAllowed):
-        services.remove(world.reporter, result=prepared)
-    removed = services.remove(world.examiner, result=prepared)
+        removal.remove(world.reporter, result=prepared)
+    removed = removal.remove(world.examiner, result=prepared)
     assert removed.state == ResultState.REMOVED
     assert removed.removal_reason == "Dnr 2026/55"
     actions = list(ResultEvent.objects.filter(result=result).values_list("action", flat=True))
@@ -289,7 +289,7 @@ def test_certified_result_never_changes_in_place(institution):
     world = reporting_world(institution, students=1)
     result = _certified(world)[0]
     with pytest.raises(StaleResult):
-        services.save_drafts(
+        reporting.save_drafts(
             world.reporter,
             course_instance=world.instance,
             module=world.module,
@@ -324,11 +324,11 @@ def test_certify_500_has_fixed_queries(institution, django_assert_max_num_querie
     counts = []
     for size in (2, 40):
         world = reporting_world(institution, students=size, modules=1)
-        ready = services.mark_ready(
+        ready = reporting.mark_ready(
             world.reporter, results=_report(world), graded_by=world.reporter, notify=None
         )
         with CaptureQueriesContext(connection) as ctx:
-            services.certify(world.examiner, results=ready)
+            certifying.certify(world.examiner, results=ready)
         counts.append(len(ctx))
     assert counts[0] == counts[1]
 
@@ -340,20 +340,20 @@ def test_nothing_new_is_reported_under_a_certified_course_grade(institution):
     student = world.students[0]
     _certified(world, world.modules[0])
     day = Result.objects.get().examination_date
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=None,
         entries=[Entry(person=student, grade=grade("G"), examination_date=day)],
     )
     course_grade = Result.objects.get(module=None)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=[course_grade], graded_by=world.reporter, notify=None
     )
-    services.certify(world.examiner, results=ready)
+    certifying.certify(world.examiner, results=ready)
     for module in (None, world.modules[0]):
         with pytest.raises(InvalidEntries) as caught:
-            services.save_drafts(
+            reporting.save_drafts(
                 world.reporter,
                 course_instance=world.instance,
                 module=module,
@@ -362,8 +362,8 @@ def test_nothing_new_is_reported_under_a_certified_course_grade(institution):
         assert any("must be removed first" in m for m in caught.value.errors[0])
     assert Result.objects.count() == 2
     course_grade.refresh_from_db()
-    services.remove(world.examiner, result=course_grade, reason="Dnr 2026/77")
-    services.save_drafts(
+    removal.remove(world.examiner, result=course_grade, reason="Dnr 2026/77")
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.modules[0],

@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 )
 
 from people.models import User
-from results import services, workflow
+from results import workflow
 from results.errors import ResultError
 from results.models import (
     OPEN_STATES,
@@ -49,6 +49,7 @@ from results.models import (
     ResultState,
 )
 from results.queries import student as student_queries
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import grade, reporting_world
@@ -237,7 +238,7 @@ class ResultMachine(RuleBasedStateMachine):
         self._attempt(
             "mark ready",
             True,
-            lambda: services.mark_ready(
+            lambda: reporting.mark_ready(
                 self.users["reporter"],
                 results=[self._load(e) for e in drafts],
                 graded_by=self.users["reporter"],
@@ -289,7 +290,7 @@ class ResultMachine(RuleBasedStateMachine):
         counts = self._attempt(
             "report" if module else "report course grade",
             allowed,
-            lambda: services.save_drafts(
+            lambda: reporting.save_drafts(
                 self.users[actor],
                 course_instance=self.world.instance,
                 module=module,
@@ -327,10 +328,10 @@ class ResultMachine(RuleBasedStateMachine):
             version=result.version,
         )
         if via_correct:
-            act = lambda: services.correct(self.users[actor], result=result, entry=entry)  # noqa: E731
+            act = lambda: reporting.correct(self.users[actor], result=result, entry=entry)  # noqa: E731
         else:
             entry.result = result
-            act = lambda: services.save_drafts(  # noqa: E731
+            act = lambda: reporting.save_drafts(  # noqa: E731
                 self.users[actor],
                 course_instance=self.world.instance,
                 module=result.module,
@@ -387,7 +388,7 @@ class ResultMachine(RuleBasedStateMachine):
         moved = self._attempt(
             "mark ready",
             allowed,
-            lambda: services.mark_ready(
+            lambda: reporting.mark_ready(
                 self.users[actor],
                 results=results,
                 graded_by=self.users[graded_by],
@@ -404,7 +405,7 @@ class ResultMachine(RuleBasedStateMachine):
         allowed = actor in REPORTING and not old_page and all(e.state == S.READY for e in batch)
         results = [self._load(e, old_page and n == 0) for n, e in enumerate(batch)]
         if self._attempt(
-            "unmark", allowed, lambda: services.unmark(self.users[actor], results=results)
+            "unmark", allowed, lambda: reporting.unmark(self.users[actor], results=results)
         ):
             self._moved(batch, S.DRAFT)
 
@@ -421,7 +422,7 @@ class ResultMachine(RuleBasedStateMachine):
         )
         results = [self._load(e, old_page and n == len(batch) - 1) for n, e in enumerate(batch)]
         if self._attempt(
-            "certify", allowed, lambda: services.certify(self.users[actor], results=results)
+            "certify", allowed, lambda: certifying.certify(self.users[actor], results=results)
         ):
             self.certify_seq += 1
             for e in batch:
@@ -446,7 +447,7 @@ class ResultMachine(RuleBasedStateMachine):
         if self._attempt(
             "prepare removal",
             allowed,
-            lambda: services.prepare_removal(self.users[actor], result=result, reason=reason),
+            lambda: removal.prepare_removal(self.users[actor], result=result, reason=reason),
         ):
             e.removal_reason = reason.strip()
             self._moved([e], S.REMOVAL_PREPARED)
@@ -460,7 +461,7 @@ class ResultMachine(RuleBasedStateMachine):
         if self._attempt(
             "withdraw removal",
             allowed,
-            lambda: services.withdraw_removal(self.users[actor], result=result),
+            lambda: removal.withdraw_removal(self.users[actor], result=result),
         ):
             e.removal_reason = ""
             self._moved([e], S.CERTIFIED)
@@ -481,7 +482,7 @@ class ResultMachine(RuleBasedStateMachine):
         if self._attempt(
             "remove",
             allowed,
-            lambda: services.remove(self.users[actor], result=result, reason=reason),
+            lambda: removal.remove(self.users[actor], result=result, reason=reason),
         ):
             self._moved([e], S.REMOVED)
 
@@ -492,7 +493,7 @@ class ResultMachine(RuleBasedStateMachine):
         allowed = actor in REPORTING and not old_page and e.state == S.DRAFT
         result = self._load(e, old_page)
         self._attempt(
-            "discard", allowed, lambda: services.discard_draft(self.users[actor], result=result)
+            "discard", allowed, lambda: reporting.discard_draft(self.users[actor], result=result)
         )
         if allowed:  # discard_draft returns nothing; _attempt has proved it succeeded
             self._moved([e], S.REMOVED)

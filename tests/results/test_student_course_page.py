@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from results import services
 from results.models import AnnotationColumn, AnnotationKind, ResultSource
+from results.services import certifying, removal
 from tests.factories.results import reporting_world
 from tests.studentweb.results_world import certify, login_for, ready, report
 
@@ -113,7 +113,7 @@ def test_the_final_grade_shows_once_the_course_grade_is_certified(world, client_
     ready(world, {me: "G"}, module=None)
 
     before = page(client_for, world).text
-    services.certify(world.examiner, results=list(me.results.filter(module=None)))
+    certifying.certify(world.examiner, results=list(me.results.filter(module=None)))
     after = page(client_for, world).text
 
     assert 'id="final-grade"' not in before
@@ -134,7 +134,7 @@ def test_credited_modules_are_marked_credited(world, client_for):
 def test_a_removed_result_leaves_the_page(world, client_for):
     me = world.students[0]
     result = certify(world, {me: "G"}, module=world.module)[0]
-    services.remove(world.examiner, result=result, reason="Reported on the wrong student")
+    removal.remove(world.examiner, result=result, reason="Reported on the wrong student")
 
     block = module_block(page(client_for, world).text, world.module.code)
 
@@ -145,7 +145,7 @@ def test_a_result_prepared_for_removal_still_shows(world, client_for):
     """Prepared for removal is still the valid decision until the examiner removes it."""
     me = world.students[0]
     result = certify(world, {me: "G"}, module=world.module)[0]
-    services.prepare_removal(world.reporter, result=result, reason="Case 2026/3")
+    removal.prepare_removal(world.reporter, result=result, reason="Case 2026/3")
 
     block = module_block(page(client_for, world).text, world.module.code)
 

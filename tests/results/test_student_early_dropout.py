@@ -12,7 +12,7 @@ from catalog.models import CourseInstance
 from ladokportal import clock
 from registration import services as registration_services
 from registration.models import CourseParticipation
-from results import services
+from results.services import removal
 from tests.factories import ProgrammeParticipationFactory
 from tests.factories.results import reporting_world
 from tests.studentweb.results_world import certify, login_for, ready, report
@@ -74,7 +74,7 @@ def test_a_certified_passed_module_makes_the_dropout_late_on_page_and_in_service
         lambda world, me: certify(world, {me: "U"}, module=world.module),
         lambda world, me: report(world, {me: "G"}, module=world.module),
         lambda world, me: ready(world, {me: "G"}, module=world.module),
-        lambda world, me: services.remove(
+        lambda world, me: removal.remove(
             world.examiner,
             result=certify(world, {me: "G"}, module=world.module)[0],
             reason="Reported on the wrong student",

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from results import services
 from results.models import ResultSource
 from results.queries.student import credit_summary
+from results.services import removal
 from tests.factories.results import reporting_world
 from tests.studentweb.results_world import certify, course_grade, login_for, ready, report
 
@@ -75,7 +75,7 @@ def test_a_certified_course_grade_counts_the_course_credits_once(world):
 def test_a_removed_result_counts_nothing(world):
     me, m1 = world.students[0], world.modules[0]
     result = certify(world, {me: "G"}, module=m1)[0]
-    services.remove(world.examiner, result=result, reason="Reported on the wrong student")
+    removal.remove(world.examiner, result=result, reason="Reported on the wrong student")
 
     assert summary(me) == (Decimal(0), Decimal(0))
 
@@ -132,7 +132,7 @@ def test_completed_filter_is_the_courses_with_a_certified_final_grade(
 def test_a_removed_course_grade_no_longer_completes_the_course(world, client_for):
     me = world.students[0]
     final = course_grade(world, me, "G")
-    services.remove(world.examiner, result=final, reason="Decision 2026/14")
+    removal.remove(world.examiner, result=final, reason="Decision 2026/14")
     client = client_for(login_for(me))
 
     completed = shown(client.get("/education/", {"show": "completed"}))

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from institutions.models import InstitutionSettings
-from results import services
 from results.models import Result
+from results.services import removal
 from tests.factories.results import register, reporting_world
 from tests.studentweb.results_world import certify, login_for, ready, report
 
@@ -73,7 +73,7 @@ def test_results_not_certified_are_never_announced(world, client_for):
     report(world, {me: "G"}, module=m1)
     ready(world, {me: "G"}, module=m2)
     removed = certify(world, {world.students[1]: "G"}, module=m1)[0]
-    services.remove(world.examiner, result=removed, reason="Wrong student")
+    removal.remove(world.examiner, result=removed, reason="Wrong student")
 
     text = client_for(login_for(me)).get("/start/").text
 
@@ -83,7 +83,7 @@ def test_results_not_certified_are_never_announced(world, client_for):
 def test_a_result_removed_before_the_student_looked_is_not_announced(world, client_for):
     me = world.students[0]
     result = certify(world, {me: "G"}, module=world.module)[0]
-    services.remove(world.examiner, result=result, reason="Reported by mistake")
+    removal.remove(world.examiner, result=result, reason="Reported by mistake")
 
     text = client_for(login_for(me)).get("/start/").text
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ladokportal import clock
-from results import services
 from results.models import ResultSource
+from results.services import removal
 from tests.factories import StaffRoleFactory, UserFactory
 from tests.factories.catalog import CourseFactory
 from tests.factories.exams import ActivitySessionFactory
@@ -62,9 +62,9 @@ def every_state(world):
     report(world, {me: "U"}, module=m1)
     ready(world, {me: "G"}, module=m2)
     removed = certify(world, {me: "G"}, module=m3, days_ago=9)[0]
-    services.remove(world.examiner, result=removed, reason="Reported on the wrong student")
+    removal.remove(world.examiner, result=removed, reason="Reported on the wrong student")
     prepared = certify(world, {me: "U"}, module=m3, days_ago=5)[0]
-    services.prepare_removal(world.reporter, result=prepared, reason="Case 2026/7")
+    removal.prepare_removal(world.reporter, result=prepared, reason="Case 2026/7")
 
 
 def test_staff_with_a_right_on_the_course_see_every_state(world, client_for):

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from catalog.grading import SCALE_AF
 from catalog.models import Module
-from results import services
 from results.models import AnnotationColumn, AnnotationKind, ResultSource, ResultState
+from results.services import removal
 from tests.factories import ProgrammeParticipationFactory
 from tests.factories.catalog import scale
 from tests.factories.exams import ActivitySessionFactory, CalendarFeedFactory, SignupFactory
@@ -87,9 +87,9 @@ def student(institution):
 
     make(ResultState.CERTIFIED, m1)
     prepared = make(ResultState.REMOVAL_PREPARED, m2)
-    services.prepare_removal(world.reporter, result=prepared, reason="Case 2026/12")
+    removal.prepare_removal(world.reporter, result=prepared, reason="Case 2026/12")
     removed = make(ResultState.REMOVED, m3, days_ago=3)
-    services.remove(world.examiner, result=removed, reason="Reported on the wrong student")
+    removal.remove(world.examiner, result=removed, reason="Reported on the wrong student")
     make(ResultState.DRAFT, m3)
     make(ResultState.READY, m4)
 

@@ -7,9 +7,10 @@ import itertools
 
 import pytest
 
-from results import services, workflow
+from results import workflow
 from results.errors import ResultError
 from results.models import Result, ResultAction, ResultState
+from results.services import certifying, removal, reporting
 from results.validation import Entry
 from results.workflow import TransitionError
 from tests.factories.results import ResultFactory, grade, reporting_world
@@ -134,7 +135,7 @@ def test_event_records_before_and_after():
 
 def _edit(world, result):
     code = "U" if result.grade.code == "G" else "G"
-    services.save_drafts(
+    reporting.save_drafts(
         world.examiner,
         course_instance=world.instance,
         module=result.module,
@@ -152,15 +153,15 @@ def _edit(world, result):
 
 ACTS = {
     A.EDITED: _edit,
-    A.MARKED_READY: lambda w, r: services.mark_ready(
+    A.MARKED_READY: lambda w, r: reporting.mark_ready(
         w.examiner, results=[r], graded_by=w.examiner, notify=None
     ),
-    A.UNMARKED: lambda w, r: services.unmark(w.examiner, results=[r]),
-    A.CERTIFIED: lambda w, r: services.certify(w.examiner, results=[r]),
-    A.REMOVAL_PREPARED: lambda w, r: services.prepare_removal(w.examiner, result=r, reason="Dnr 7"),
-    A.REMOVAL_WITHDRAWN: lambda w, r: services.withdraw_removal(w.examiner, result=r),
-    A.REMOVED: lambda w, r: services.remove(w.examiner, result=r, reason="Dnr 8"),
-    A.DISCARDED: lambda w, r: services.discard_draft(w.examiner, result=r),
+    A.UNMARKED: lambda w, r: reporting.unmark(w.examiner, results=[r]),
+    A.CERTIFIED: lambda w, r: certifying.certify(w.examiner, results=[r]),
+    A.REMOVAL_PREPARED: lambda w, r: removal.prepare_removal(w.examiner, result=r, reason="Dnr 7"),
+    A.REMOVAL_WITHDRAWN: lambda w, r: removal.withdraw_removal(w.examiner, result=r),
+    A.REMOVED: lambda w, r: removal.remove(w.examiner, result=r, reason="Dnr 8"),
+    A.DISCARDED: lambda w, r: reporting.discard_draft(w.examiner, result=r),
 }
 
 

@@ -13,8 +13,8 @@ from django.utils import translation
 
 from ladokportal import clock
 from registration.models import ParticipationState
-from results import services
 from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import PersonFactory, StaffRoleFactory, UserFactory
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
@@ -41,7 +41,7 @@ def ready(world, *, students=None, module="first", notify=None, code="G", days_a
     """Ready results for the world's students (or `students`) on a module (or the course)."""
     people = students if students is not None else world.students
     target = world.module if module == "first" else module
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=target,
@@ -55,7 +55,7 @@ def ready(world, *, students=None, module="first", notify=None, code="G", days_a
             course_instance=world.instance, module=target, state=S.DRAFT, person__in=people
         )
     )
-    return services.mark_ready(
+    return reporting.mark_ready(
         world.reporter,
         results=drafts,
         graded_by=world.reporter,
@@ -132,7 +132,7 @@ def test_review_shows_exactly_the_chosen_with_warnings(institution, client_for):
     results = ready(world)
     # Changed after marking ready (B-4): the grade; and a date in the future, which the
     # reporting checks refuse, so it is written straight to the row (an exam system's clock).
-    services.correct(
+    reporting.correct(
         world.examiner,
         result=results[0],
         entry=Entry(
@@ -260,7 +260,7 @@ def test_a_result_changed_after_the_preview_refuses_the_batch(institution, clien
     preview = review(client, world, results)
     pairs = hidden_pairs(client.get(preview).content.decode())
     # The reporter corrects one grade meanwhile.
-    services.correct(
+    reporting.correct(
         world.reporter,
         result=results[1],
         entry=Entry(
@@ -413,7 +413,7 @@ def test_session_tab_filtered_on_certified(institution, client_for):
     world = reporting_world(institution, students=2)
     session = _anonymous(world)
     results = ready(world, activity_session=session)
-    services.certify(world.examiner, results=results)
+    certifying.certify(world.examiner, results=results)
     page = client_for(world.examiner).get(f"{BASE}sessions/{session.public_id}/?status=certified")
     assert b"TEN1-001" in page.content
 

@@ -17,7 +17,6 @@ from django.utils.html import escape
 from ladokportal import clock
 from people import identity
 from people.models import StaffRoleKind
-from results import services
 from results.models import (
     AnnotationColumn,
     AnnotationKind,
@@ -26,6 +25,7 @@ from results.models import (
     ResultSource,
     ResultState,
 )
+from results.services import reporting
 from results.validation import Entry
 from staffweb.reporting_file import PENDING
 from tests.factories import StaffRoleFactory, UserFactory
@@ -226,7 +226,7 @@ def test_an_open_draft_is_updated_and_a_change_since_the_preview_refuses_the_sav
     response = upload(client, world, good_rows(world.students, code="U"))
     assert "Changes the draft (G, " in response.content.decode()
     # A colleague changes the draft on the report page meanwhile.
-    services.save_drafts(
+    reporting.save_drafts(
         world.examiner,
         course_instance=world.instance,
         module=world.module,
@@ -261,7 +261,7 @@ def test_a_result_marked_ready_is_refused(client_for, world):
     draft = ResultFactory(
         course_instance=world.instance, module=world.module, person=world.students[0]
     )
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=[draft], graded_by=world.reporter, notify=world.examiner
     )
     response = upload(client_for(world.reporter), world, good_rows(world.students))

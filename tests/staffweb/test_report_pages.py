@@ -18,7 +18,6 @@ from catalog.grading import SCALE_U345
 from ladokportal import clock
 from notifications.models import Notification, NotificationKind
 from people.models import Person, StaffRoleKind
-from results import services
 from results.models import (
     AnnotationColumn,
     AnnotationKind,
@@ -28,6 +27,7 @@ from results.models import (
     ResultEvent,
     ResultState,
 )
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import (
     CourseInstanceFactory,
@@ -77,7 +77,7 @@ def sheet(world, target: str | None = None) -> str:
 
 
 def report(world, *people, code: str = "G", module=None, **extra) -> list[Result]:
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=module if module is not None else world.module,
@@ -90,10 +90,10 @@ def report(world, *people, code: str = "G", module=None, **extra) -> list[Result
 
 def certify(world, *people, module=None) -> list[Result]:
     drafts = report(world, *people, module=module)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
-    return services.certify(world.examiner, results=ready)
+    return certifying.certify(world.examiner, results=ready)
 
 
 def messages_of(response) -> list[str]:
@@ -189,7 +189,7 @@ def test_list_shows_reportable_instances_newest_first_with_counts(world, institu
     )
     report(world, *world.students[:2])
     drafts = report(world, world.students[2], module=world.modules[1])
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     CourseInstanceFactory(course__institution=institution)  # no right on it
@@ -384,7 +384,7 @@ def test_a_result_marked_ready_can_still_be_changed_and_stays_ready(world, clien
     """T-REP-3: the reporter may change grade or date of a ready result."""
     anna, *_ = world.students
     drafts = report(world, anna)
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     client = client_for(world.reporter)
@@ -482,7 +482,7 @@ def test_a_change_meanwhile_is_refused_with_the_students_name(world, client_for)
     html = client.get(sheet(world)).text
     # A colleague changes Anna's draft and reports Bo after the page was loaded.
     draft = Result.objects.get(person=anna)
-    services.correct(
+    reporting.correct(
         world.examiner,
         result=draft,
         entry=Entry(person=anna, grade=grade("U"), examination_date=days(-2)),
@@ -517,7 +517,7 @@ def test_an_untouched_row_changed_by_someone_else_does_not_block_a_save(world, c
     client = client_for(world.reporter)
     html = client.get(sheet(world)).text
     draft = Result.objects.get(person=anna)
-    services.correct(
+    reporting.correct(
         world.examiner,
         result=draft,
         entry=Entry(person=anna, grade=grade("U"), examination_date=days(-2)),
@@ -558,7 +558,7 @@ def test_a_result_reported_by_code_shows_no_grade_and_cannot_be_edited(world, cl
         institution=world.instance.institution, anonymous=True, course_instances=[world.instance]
     )
     session.modules.add(world.module)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
@@ -668,7 +668,7 @@ def test_mark_ready_refuses_a_draft_changed_since_the_page(world, client_for):
     draft = report(world, anna)[0]
     client = client_for(world.reporter)
     ready = form_data(client.get(sheet(world)).text, "ready-form")
-    services.correct(
+    reporting.correct(
         world.examiner,
         result=draft,
         entry=Entry(person=anna, grade=grade("U"), examination_date=days(-2)),
@@ -701,7 +701,7 @@ def test_the_notify_choice_lists_the_examiners(world, institution, client_for):
 
 def test_unmark_sends_ticked_results_back_to_draft(world, client_for):
     drafts = report(world, *world.students)
-    services.mark_ready(
+    reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
     client = client_for(world.reporter)
@@ -799,7 +799,7 @@ def test_course_sheet_prefills_date_and_grade_of_a_single_module_course(institut
     world = reporting_world(institution, students=2, modules=1)
     passed, failed = world.students
     certify(world, passed)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
@@ -1016,7 +1016,7 @@ def test_every_participant_of_an_anonymous_exam_looks_the_same_until_certified(w
     session.modules.add(world.module)
     for person in (anna, bo):
         SignupFactory(session=session, person=person)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
@@ -1029,10 +1029,10 @@ def test_every_participant_of_an_anonymous_exam_looks_the_same_until_certified(w
     assert rows[cecilia.full_name][1] != "Reported by code"  # did not sit the exam
 
     draft = Result.objects.get(person=anna)
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=[draft], graded_by=world.reporter, notify=None
     )
-    services.certify(world.examiner, results=ready)
+    certifying.certify(world.examiner, results=ready)
     rows = {r[0]: r[3:] for r in sheet_rows(client_for(world.reporter).get(sheet(world)).text)}
     assert rows["Anna Andersson"][1] != "Reported by code"
     assert rows[bo.full_name][1] == "Reported by code"

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from ladokportal import clock
 from people.models import StaffRoleKind
-from results import services
 from results.models import AnnotationColumn, AnnotationKind, GradeThreshold, Result, ResultState
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import (
     CourseInstanceFactory,
@@ -240,7 +240,7 @@ def test_errors_are_shown_by_code_without_names(world, session, client_for):
 def test_a_change_meanwhile_names_the_code_not_the_student(world, session, client_for):
     client = client_for(world.reporter)
     html = client.get(codes_url(session)).text
-    services.save_drafts(
+    reporting.save_drafts(
         world.study_admin,
         course_instance=world.instance,
         module=world.module,
@@ -266,7 +266,7 @@ def test_a_student_reported_by_name_cannot_get_a_second_result_by_code(world, se
     """The code row shows nothing of the result reported by name (that would link them); only
     trying to report the code tells that it cannot be done here."""
     person = student_of(world, "TEN1-AAAAAA")
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,
@@ -292,10 +292,10 @@ def test_a_certified_result_by_code_is_read_only(world, session, client_for):
         ),
     )
     drafts = list(Result.objects.all())
-    ready = services.mark_ready(
+    ready = reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
-    services.certify(world.examiner, results=ready)
+    certifying.certify(world.examiner, results=ready)
     html = client.get(codes_url(session)).text
     assert sheet_rows(html)[0] == ("TEN1-AAAAAA", f"G ({days(-3)})", "Certified", "")
     assert "cTEN1-AAAAAA-grade" not in html
@@ -413,7 +413,7 @@ def test_code_page_query_count_does_not_grow(
     world = reporting_world(institution, students=count, modules=1)
     codes = [f"TEN1-{n:06d}" for n in range(count)]
     session = anonymous_session(world, codes=codes)
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=world.module,

@@ -7,8 +7,8 @@ import datetime
 from catalog.models import Module
 from ladokportal import clock
 from people.models import Person, User
-from results import services
 from results.models import Result, ResultSource, ResultState
+from results.services import certifying, reporting
 from results.validation import Entry
 from tests.factories import UserFactory
 from tests.factories.results import ReportingWorld, grade
@@ -32,7 +32,7 @@ def report(
     """Drafts of `grades` (person → grade code) on `module` (None: the course grade)."""
     day = clock.today() - datetime.timedelta(days=days_ago)
     scale_code = scale or (module or world.instance.course).grading_scale.code
-    services.save_drafts(
+    reporting.save_drafts(
         world.reporter,
         course_instance=world.instance,
         module=module,
@@ -60,13 +60,13 @@ def report(
 
 def ready(world: ReportingWorld, grades: dict[Person, str], **options) -> list[Result]:
     drafts = report(world, grades, **options)
-    return services.mark_ready(
+    return reporting.mark_ready(
         world.reporter, results=drafts, graded_by=world.reporter, notify=world.examiner
     )
 
 
 def certify(world: ReportingWorld, grades: dict[Person, str], **options) -> list[Result]:
-    return services.certify(world.examiner, results=ready(world, grades, **options))
+    return certifying.certify(world.examiner, results=ready(world, grades, **options))
 
 
 def course_grade(world: ReportingWorld, person: Person, code: str, **options) -> Result:

@@ -1,8 +1,9 @@
 """What reporters set up around the reporting page: annotation columns (resultatnoteringar,
 T-REP-2) and the points-to-grades table of an activity session (B-8).
 
-The same shape as results.services: the actor first, rights checked with results.rules, one
-transaction, a ResultError with a message fit to show when nothing could be done.
+The same shape as the other result services: the actor first, rights checked with
+results.rules, one transaction, a ResultError with a message fit to show when nothing could be
+done.
 """
 
 from decimal import Decimal
@@ -17,16 +18,7 @@ from results import points
 from results.errors import NotAllowed, ResultError
 from results.models import AnnotationColumn, AnnotationKind, GradeThreshold
 from results.rules import Rights
-
-
-def _require_reporting(actor: User, course_instance: CourseInstance) -> None:
-    if not Rights.load(actor, course_instance.institution_id).may_report(course_instance.course):
-        raise NotAllowed(_("You do not have the right to report results on this course."))
-
-
-def _check_module(course_instance: CourseInstance, module: Module | None) -> None:
-    if module is not None and module.course_id != course_instance.course_id:
-        raise ResultError(_("The module does not belong to this course."))
+from results.services.common import check_module, require_reporting
 
 
 def add_column(
@@ -39,8 +31,8 @@ def add_column(
 ) -> AnnotationColumn:
     """A new column on the reporting page of the module (or of the whole course when module is
     None), for every instance of the course. At most one column of each kind."""
-    _require_reporting(actor, course_instance)
-    _check_module(course_instance, module)
+    require_reporting(actor, course_instance)
+    check_module(course_instance, module)
     if kind not in AnnotationKind.values:
         raise ResultError(_("Choose what the column holds."))
     try:
@@ -63,8 +55,8 @@ def remove_column(
 ) -> None:
     """The column leaves the reporting page. Values already reported stay on the results (and
     show again if the column is added back); certified results never change."""
-    _require_reporting(actor, course_instance)
-    _check_module(course_instance, module)
+    require_reporting(actor, course_instance)
+    check_module(course_instance, module)
     deleted, _rows = AnnotationColumn.objects.filter(
         course_id=course_instance.course_id, module=module, kind=kind
     ).delete()

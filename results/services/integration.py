@@ -6,10 +6,10 @@ and manage the exam systems' clients.
 A push is judged as a whole with a fixed number of queries however many records it carries:
 each record is matched to its student (by anonymisation code or identity number), module,
 course instance and grade; then results.validation checks them as the reporting page would and
-results.services.save_drafts stores the good ones (source API, the activity session, reported in
-the client's acting user's name). Pushing the same batch again changes nothing: an identical
-draft is "unchanged", and the same rejected record is found again instead of kept twice (by the
-exam system's external_id, or by the identical payload). A result already marked ready or
+results.services.reporting.save_drafts stores the good ones (source API, the activity session,
+reported in the client's acting user's name). Pushing the same batch again changes nothing: an
+identical draft is "unchanged", and the same rejected record is found again instead of kept twice
+(by the exam system's external_id, or by the identical payload). A result already marked ready or
 certified from the session is never changed from outside: the record is rejected.
 
 Reasons kept on a RejectedRecord are written in English, the language of the API, and shown to
@@ -34,7 +34,6 @@ from people import identity
 from people.models import Person, User
 from registration.models import CourseParticipation
 from registration.rules import manages_students_at
-from results import services
 from results.api_auth import hash_token, new_token
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import (
@@ -50,6 +49,7 @@ from results.models import (
     ResultState,
 )
 from results.rules import REPORTING_ROLES, Rights
+from results.services import reporting
 from results.validation import Entry, check_entries
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
@@ -382,7 +382,7 @@ def _join(reasons: list[str]) -> str:
 def _save(actor: User, ctx: SessionContext, groups: dict[tuple[int, int], list[_Planned]]):
     for rows in groups.values():
         if rows:
-            services.save_drafts(
+            reporting.save_drafts(
                 actor,
                 course_instance=rows[0].instance,
                 module=rows[0].module,
