@@ -112,6 +112,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of the demo serves several requests at once (runserver is
+    # threaded). Write-ahead logging lets readers go on while one request writes; IMMEDIATE
+    # takes the write lock when a transaction begins, so a second writer waits for it (up to
+    # the busy timeout, in seconds) instead of failing with "database is locked" when a read
+    # inside its transaction would have to become a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------------

@@ -49,6 +49,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.path.is_relative_to(BROWSER_TESTS))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite the test database is a file, as the demo's is (pytest-django's default is an
+    in-memory database, where WAL and file locking do not exist, and threads share one
+    connection's cache instead of taking the locks two visitors' requests take). Each process,
+    every pytest-xdist worker included, has its own file in its own temporary folder."""
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.getbasetemp() / "test-database.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing_and_database_sessions(settings):
     # Real hashing costs half a second per password; the tests are not about the hasher.
