@@ -33,6 +33,7 @@ from results import preview
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import certify as certify_queries
+from results.queries import common as common_queries
 from results.rules import Rights
 from results.services import certifying, reporting
 from results.validation import Entry
@@ -65,7 +66,7 @@ def certifier_required(view):
 
 
 def _instance(request: HttpRequest, instance_id: uuid.UUID) -> CourseInstance:
-    instance = certify_queries.instance(instance_id)
+    instance = common_queries.course_instance(instance_id, with_modules=True)
     if instance is None:
         raise Http404
     if not rights(request).may_certify(instance.course):
@@ -78,9 +79,7 @@ def _filters(request: HttpRequest, instance: CourseInstance) -> tuple[bool, str]
     data = request.POST if request.method == "POST" else request.GET
     mine = data.get("show") != "all"
     module = data.get("module", "")
-    if module != certify_queries.COURSE_GRADE and not certify_queries.module_by_code(
-        instance, module
-    ):
+    if module != certify_queries.COURSE_GRADE and not common_queries.module(instance, module):
         module = ""
     return mine, module
 

@@ -31,6 +31,7 @@ from people.access import staff_required
 from results import validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
+from results.queries import common as common_queries
 from results.queries import report as report_queries
 from results.rules import Rights
 from results.services import annotations, reporting
@@ -76,8 +77,10 @@ def reporting_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
-def instance_or_404(rights: Rights, instance_id: uuid.UUID) -> CourseInstance:
-    found = report_queries.instance(instance_id)
+def instance_or_404(
+    rights: Rights, instance_id: uuid.UUID, *, with_modules: bool = False
+) -> CourseInstance:
+    found = common_queries.course_instance(instance_id, with_modules=with_modules)
     if found is None or not rights.may_report(found.course):
         raise Http404
     return found
@@ -86,13 +89,19 @@ def instance_or_404(rights: Rights, instance_id: uuid.UUID) -> CourseInstance:
 def _target_or_404(
     rights: Rights, instance_id: uuid.UUID, target: str
 ) -> tuple[CourseInstance, Module | None]:
-    course_instance = instance_or_404(rights, instance_id)
+    course_instance = instance_or_404(rights, instance_id, with_modules=target != COURSE)
+    return course_instance, _module_for(course_instance, target)
+
+
+def _module_for(course_instance: CourseInstance, target: str) -> Module | None:
+    """The module the target names (None for the course grade), among the modules fetched with
+    the instance; 404 if the course has none by that code."""
     if target == COURSE:
-        return course_instance, None
-    module = report_queries.module_of(course_instance, target)
+        return None
+    module = common_queries.module(course_instance, target)
     if module is None:
         raise Http404
-    return course_instance, module
+    return module
 
 
 def target_code(module: Module | None) -> str:
@@ -148,19 +157,6 @@ def instance_page(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) 
     )
 
 
-def _modules(course_instance: CourseInstance) -> list[Module]:
-    return list(Module.objects.filter(course_id=course_instance.course_id))
-
-
-def _module_for(course_instance: CourseInstance, modules: list[Module], target: str):
-    if target == COURSE:
-        return None
-    for module in modules:
-        if module.code == target:
-            return module
-    raise Http404
-
-
 def _back_to_instance(course_instance: CourseInstance) -> HttpResponse:
     response = redirect("staff_report_instance", instance_id=course_instance.public_id)
     response["Location"] += "#columns"
@@ -170,9 +166,8 @@ def _back_to_instance(course_instance: CourseInstance) -> HttpResponse:
 @require_POST
 @reporting_required
 def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(rights, instance_id)
-    modules = _modules(course_instance)
-    form = ColumnForm(request.POST, modules=modules)
+    course_instance = instance_or_404(rights, instance_id, with_modules=True)
+    form = ColumnForm(request.POST, modules=list(course_instance.course.modules.all()))
     if not form.is_valid():
         messages.error(request, _("Choose where the column goes and what it holds."))
         return _back_to_instance(course_instance)
@@ -181,7 +176,7 @@ def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> 
         column = annotations.add_column(
             request.user,
             course_instance=course_instance,
-            module=_module_for(course_instance, modules, data["target"]),
+            module=_module_for(course_instance, data["target"]),
             kind=data["kind"],
             shown_to_student=data["shown_to_student"],
         )
@@ -200,7 +195,7 @@ def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> 
 @require_POST
 @reporting_required
 def column_remove(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(rights, instance_id)
+    course_instance = instance_or_404(rights, instance_id, with_modules=True)
     form = RemoveColumnForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -209,7 +204,7 @@ def column_remove(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) 
         annotations.remove_column(
             request.user,
             course_instance=course_instance,
-            module=_module_for(course_instance, _modules(course_instance), data["target"]),
+            module=_module_for(course_instance, data["target"]),
             kind=data["kind"],
         )
     except NotAllowed:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from catalog.models import CourseInstance, Module
+from catalog.models import CourseInstance
 from exams.models import ActivitySession, Signup
 from institutions.models import Institution
 from people.models import User
@@ -62,20 +62,6 @@ def prepared_removal_count(user: User, institution: Institution) -> int:
         state=S.REMOVAL_PREPARED,
         course_instance__in=certifiable_instances(user, institution.pk),
     ).count()
-
-
-def instance(public_id: uuid.UUID) -> CourseInstance | None:
-    """The course instance in the current university's scope, with its course and modules."""
-    return (
-        CourseInstance.objects.select_related("course", "course__grading_scale")
-        .prefetch_related(Prefetch("course__modules", queryset=Module.objects.order_by("position")))
-        .filter(public_id=public_id)
-        .first()
-    )
-
-
-def module_by_code(course_instance: CourseInstance, code: str) -> Module | None:
-    return next((m for m in course_instance.course.modules.all() if m.code == code), None)
 
 
 def ready_results(

@@ -62,23 +62,6 @@ def instance_list(user: User, institution_id: int, search: str = "") -> QuerySet
     return instances
 
 
-def instance(public_id: uuid.UUID) -> CourseInstance | None:
-    """One course instance of the current university, with its course and scale. One query."""
-    return (
-        CourseInstance.objects.select_related("course__grading_scale")
-        .filter(public_id=public_id)
-        .first()
-    )
-
-
-def module_of(course_instance: CourseInstance, code: str) -> Module | None:
-    return (
-        Module.objects.select_related("grading_scale")
-        .filter(course_id=course_instance.course_id, code=code)
-        .first()
-    )
-
-
 # --- The module choice page -----------------------------------------------------------------------
 
 
