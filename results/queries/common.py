@@ -8,12 +8,6 @@ from django.db.models import Prefetch
 
 from catalog.models import CourseInstance, Module
 
-# The course's modules, each with its grading scale, in the order the pages list them.
-_MODULES = Prefetch(
-    "course__modules",
-    queryset=Module.objects.select_related("grading_scale").order_by("position", "code"),
-)
-
 
 def course_instance(public_id: uuid.UUID, *, with_modules: bool = False) -> CourseInstance | None:
     """One course instance of the current university with its course and the course's grading
@@ -21,7 +15,9 @@ def course_instance(public_id: uuid.UUID, *, with_modules: bool = False) -> Cour
     the page to list."""
     instances = CourseInstance.objects.select_related("course__grading_scale")
     if with_modules:
-        instances = instances.prefetch_related(_MODULES)
+        # The course's modules, each with its grading scale, in the order the pages list them.
+        modules = Module.objects.select_related("grading_scale").order_by("position", "code")
+        instances = instances.prefetch_related(Prefetch("course__modules", queryset=modules))
     return instances.filter(public_id=public_id).first()
 
 
