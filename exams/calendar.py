@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CourseInstance
 from exams.models import CalendarFeed, Signup, new_feed_token
 from ladokportal import clock
+from ladokportal.errors import NotAllowed
 from people.models import Person, User
 
 PRODUCT_ID = "-//Ladokportal//Exam sessions//EN"
@@ -29,7 +30,7 @@ def renew_feed(actor: User) -> CalendarFeed:
     """The person's calendar link: created the first time, replaced by a new token after that,
     so the old link stops working at once."""
     if actor.person_id is None:
-        raise PermissionError("Only students have a calendar feed.")
+        raise NotAllowed(_("Only students have a calendar feed."))
     with transaction.atomic():
         feed, _created = CalendarFeed.objects.select_for_update().update_or_create(
             person_id=actor.person_id,

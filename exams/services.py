@@ -13,11 +13,12 @@ from exams.models import ActivitySession, CodeListing, Signup
 from exams.rules import manages_session
 from institutions.models import InstitutionSettings
 from ladokportal import clock
+from ladokportal.errors import DomainError, NotAllowed
 from people.models import Person, User
 from registration.models import CourseParticipation, ParticipationState
 
 
-class SignupError(Exception):
+class SignupError(DomainError):
     """A sign-up action that cannot be taken now; the message says why."""
 
 
@@ -71,7 +72,7 @@ def sign_up(actor: User, *, session: ActivitySession) -> Signup:
     """S-EXAM-1, S-EXAM-4: the student signs up within the sign-up period, once, while there
     are places, for a session of a course they take."""
     if actor.person_id is None:
-        raise PermissionError("Only students sign up.")
+        raise NotAllowed(_("Only students sign up."))
     with transaction.atomic():
         locked = _lock(session)
         verdict = eligibility.can_sign_up(
@@ -89,7 +90,7 @@ def sign_up(actor: User, *, session: ActivitySession) -> Signup:
 def cancel_sign_up(actor: User, *, signup: Signup) -> None:
     """Where the session and the university allow it, within the sign-up period."""
     if actor.person_id != signup.person_id:
-        raise PermissionError("A student cancels only their own sign-up.")
+        raise NotAllowed(_("A student cancels only their own sign-up."))
     with transaction.atomic():
         session = _lock(signup.session)
         locked = Signup.objects.select_for_update().get(pk=signup.pk)
@@ -106,7 +107,7 @@ def add_participant(actor: User, *, session: ActivitySession, person: Person) ->
     """A study administrator adds a student, also outside the sign-up period (the student then
     sees the session under "Signed up"). The student must study at the session's university."""
     if not manages_session(actor, session):
-        raise PermissionError("Only the session's study administrators add participants.")
+        raise NotAllowed(_("Only the session's study administrators add participants."))
     with transaction.atomic():
         locked = _lock(session)
         if _active_signup(locked, person.pk) is not None:
@@ -120,7 +121,7 @@ def add_participant(actor: User, *, session: ActivitySession, person: Person) ->
 
 def remove_participant(actor: User, *, signup: Signup) -> None:
     if not manages_session(actor, signup.session):
-        raise PermissionError("Only the session's study administrators remove participants.")
+        raise NotAllowed(_("Only the session's study administrators remove participants."))
     with transaction.atomic():
         locked = Signup.objects.select_for_update().get(pk=signup.pk)
         if locked.cancelled_at is not None:
@@ -134,7 +135,7 @@ def list_codes(actor: User, *, session: ActivitySession, reason: str) -> list[Si
     """The code key of an anonymous session, for a study administrator who records why
     (T-ANON-1). The listing is logged before anything is shown."""
     if not manages_session(actor, session):
-        raise PermissionError("Only the session's study administrators list codes.")
+        raise NotAllowed(_("Only the session's study administrators list codes."))
     reason = reason.strip()
     if len(reason) < 10:
         raise SignupError(_("Give the reason for listing the codes (at least 10 characters)."))

@@ -3,9 +3,9 @@ them. Participants are added and removed by exams.services.
 
 Every rule is checked here, whoever calls (the staff web's form only parses the input): the
 person's rights, the times in order, the course instances and modules of this university that the
-person manages, the re-take. A refused change raises SessionError, a ValidationError whose
-messages are keyed by the SessionData field they concern, so a form can show each one beside its
-field. Nothing is saved unless everything holds.
+person manages, the re-take. A refused change raises SessionError, a DomainError whose messages
+are also keyed by the SessionData field they concern (`message_dict`, as a ValidationError's), so a
+form can show each one beside its field. Nothing is saved unless everything holds.
 """
 
 import datetime
@@ -22,6 +22,7 @@ from exams.models import ActivitySession, SessionKind, Signup
 from exams.rules import manages_session, manages_sessions_at
 from institutions.models import Institution
 from ladokportal import clock
+from ladokportal.errors import DomainError, NotAllowed
 from people.models import User
 from registration.rules import managed_course_instances
 
@@ -29,8 +30,17 @@ from registration.rules import managed_course_instances
 _LABEL = re.compile(r"^[^\W_]+(-[^\W_]+)*$")
 
 
-class SessionError(ValidationError):
-    """The session cannot be saved as given; `message_dict` says why, field by field."""
+class SessionError(DomainError):
+    """The session cannot be saved as given; `message_dict` says why, field by field, and the
+    message says all of it at once (where no form shows the fields). A form puts each on its
+    field through `as_validation_error()`."""
+
+    def __init__(self, message_dict: dict[str, list[str]]) -> None:
+        super().__init__(" ".join(m for messages in message_dict.values() for m in messages))
+        self.message_dict = message_dict
+
+    def as_validation_error(self) -> ValidationError:
+        return ValidationError(self.message_dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +72,7 @@ _M2M = ("course_instances", "modules")
 def create_session(actor: User, *, institution: Institution, data: SessionData) -> ActivitySession:
     """A new session at the university, examining course instances the actor manages there."""
     if not manages_sessions_at(actor, institution.pk):
-        raise PermissionError("Only study administrators create activity sessions.")
+        raise NotAllowed(_("Only study administrators create activity sessions."))
     with transaction.atomic():
         _check(actor, institution, data, session=None, participants=0)
         session = ActivitySession(institution=institution)
@@ -74,7 +84,7 @@ def update_session(actor: User, *, session: ActivitySession, data: SessionData) 
     added must be the actor's. While students have a place, anonymity and the label (the prefix
     of their codes) stay as they are, and the capacity cannot drop below the places taken."""
     if not manages_session(actor, session):
-        raise PermissionError("Only the session's study administrators edit it.")
+        raise NotAllowed(_("Only the session's study administrators edit it."))
     with transaction.atomic():
         locked = ActivitySession.objects.select_for_update().get(pk=session.pk)
         participants = Signup.objects.filter(session=locked, cancelled_at__isnull=True).count()

@@ -1,13 +1,15 @@
 """What system administrators do with their university's configuration (G-4, G-5)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from institutions.models import Institution, LocalText, LocalTextSlot
 from institutions.sanitise import sanitise
+from ladokportal.errors import DomainError, NotAllowed
 from people.models import StaffRoleKind, User
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(DomainError):
     """A configuration change that cannot be made; the message is fit to show."""
 
 
@@ -18,7 +20,7 @@ def _require_system_admin(actor: User, institution: Institution) -> None:
             institution=institution, role=StaffRoleKind.SYSTEM_ADMIN
         ).exists()
     ):
-        raise PermissionError("Only the university's system administrators change its texts.")
+        raise NotAllowed(_("Only the university's system administrators change its texts."))
 
 
 def set_local_text(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Course
 from institutions.models import Institution, OrgUnit
+from ladokportal.errors import DomainError, NotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
 from people import identity
@@ -22,7 +23,7 @@ from people.models import (
 from people.rules import ADMINISTERS_RIGHTS
 
 
-class ContactDetailsError(Exception):
+class ContactDetailsError(DomainError):
     """A change of contact details that cannot be made; the message is fit to show."""
 
 
@@ -43,7 +44,7 @@ CONTACT_FIELDS = (
 def update_contact_details(actor: User, *, person: Person, changes: dict) -> Person:
     """Change a person's own contact details. Unknown or read-only fields are refused whole."""
     if actor.person_id != person.pk:
-        raise PermissionError("A person changes only their own contact details.")
+        raise NotAllowed(_("A person changes only their own contact details."))
     refused = set(changes) - set(CONTACT_FIELDS)
     if refused:
         raise ContactDetailsError(
@@ -97,7 +98,7 @@ def user_for_person(person: Person) -> User:
 # --- Staff rights (T-ROLE-1) -----------------------------------------------------------------
 
 
-class RoleError(Exception):
+class RoleError(DomainError):
     """A grant or revocation of a staff right that cannot be made; the message is fit to show."""
 
 
@@ -112,7 +113,7 @@ def _lock_administrators(actor: User, institution_id: int) -> None:
         .values_list("user_id", flat=True)
     )
     if actor.pk is None or actor.pk not in list(holders):
-        raise PermissionError("Only a university's system administrators grant and revoke rights.")
+        raise NotAllowed(_("Only a university's system administrators grant and revoke rights."))
 
 
 def _scope_refusal(

@@ -17,6 +17,7 @@ from catalog.models import CourseInstance, CourseInstancePeriod
 from exams.models import ActivitySession
 from institutions.models import InstitutionSettings
 from ladokportal import clock
+from ladokportal.errors import DomainError, NotAllowed
 from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
 from registration import eligibility, workflow
@@ -36,7 +37,7 @@ from registration.rules import manages_course_instance, manages_students_at
 S = ParticipationState
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """An action the person may not take now; the message says why."""
 
 
@@ -47,7 +48,7 @@ def _refuse_unless(verdict: eligibility.Verdict) -> None:
 
 def _require_own(actor: User, person_id: int) -> None:
     if actor.person_id != person_id:
-        raise PermissionError("A student acts only on their own studies.")
+        raise NotAllowed(_("A student acts only on their own studies."))
 
 
 def _settings(institution_id: int) -> InstitutionSettings:
@@ -93,8 +94,8 @@ def register_on_behalf(
 ) -> Registration:
     """A study administrator registers a student, also outside the registration period."""
     if not manages_course_instance(actor, participation.course_instance):
-        raise PermissionError(
-            "Only the course's study administrators register on a student's behalf."
+        raise NotAllowed(
+            _("Only the course's study administrators register on a student's behalf.")
         )
     return _register(actor, participation, period, staff=True)
 
@@ -414,7 +415,7 @@ def remove_application(actor: User, *, application: Application) -> None:
 
 def _person(actor: User) -> Person:
     if actor.person_id is None:
-        raise PermissionError("Only students apply.")
+        raise NotAllowed(_("Only students apply."))
     return actor.person
 
 
@@ -480,7 +481,7 @@ def admit(
 ) -> CourseParticipation:
     """A study administrator gives a student a place on a course instance."""
     if not manages_course_instance(actor, course_instance):
-        raise PermissionError("Only the course's study administrators admit students.")
+        raise NotAllowed(_("Only the course's study administrators admit students."))
     if programme_participation is not None and programme_participation.person_id != person.pk:
         raise RegistrationError(_("That programme place belongs to another student."))
     with transaction.atomic():
@@ -514,7 +515,7 @@ def record_leave(
 ) -> LeaveOfAbsence:
     """A leave of absence (studieuppehåll) from a programme, shown on the programme page."""
     if not manages_students_at(actor, participation.institution_id):
-        raise PermissionError("Only study administrators record a leave of absence.")
+        raise NotAllowed(_("Only study administrators record a leave of absence."))
     if end < start:
         raise RegistrationError(_("The leave must end on or after the day it starts."))
     with transaction.atomic():

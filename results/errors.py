@@ -1,12 +1,17 @@
-"""Errors the result services raise, each with a message fit to show the person."""
+"""Errors the result services raise, each with a message fit to show the person.
+
+A missing right on the course (T-ROLE-1) is the portal's one NotAllowed (ladokportal.errors),
+named here too for the services that raise it; it is not a ResultError, so a page that shows a
+ResultError never swallows a refusal for want of a right.
+"""
+
+from ladokportal.errors import DomainError, NotAllowed
+
+__all__ = ["InvalidEntries", "NotAllowed", "ResultError", "StaleResult"]
 
 
-class ResultError(Exception):
+class ResultError(DomainError):
     """Something the person asked for cannot be done; the message says why. Nothing changed."""
-
-
-class NotAllowed(ResultError):
-    """The person lacks the right for this course (T-ROLE-1)."""
 
 
 class StaleResult(ResultError):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
 from ladokportal import clock
+from ladokportal.errors import NotAllowed
 from registration.staff_queries import find_student
 from staffweb.access import study_admin_required
 from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
@@ -68,8 +69,8 @@ def _save(request: HttpRequest, form: SessionForm, session: ActivitySession | No
             )
         return staff_services.update_session(request.user, session=session, data=data)
     except staff_services.SessionError as error:
-        form.add_error(None, error)
-    except PermissionError:
+        form.add_error(None, error.as_validation_error())
+    except NotAllowed:
         raise PermissionDenied from None
     return None
 
@@ -147,7 +148,7 @@ def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
         services.add_participant(request.user, session=session, person=person)
     except services.SignupError as error:
         messages.error(request, str(error))
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     else:
         messages.success(
@@ -174,7 +175,7 @@ def participant_remove(
         services.remove_participant(request.user, signup=signup)
     except services.SignupError as error:
         messages.error(request, str(error))
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     else:
         messages.success(
@@ -202,7 +203,7 @@ def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
             )
         except services.SignupError as error:
             form.add_error("reason", str(error))
-        except PermissionError:
+        except NotAllowed:
             raise PermissionDenied from None
     return render(
         request, "staffweb/exams/codes.html", {"session": session, "form": form, "key": key}

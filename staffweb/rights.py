@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ladokportal.errors import NotAllowed
 from people import rights_queries, services
 from people.access import staff_required
 from people.models import StaffRole
@@ -86,7 +87,7 @@ def grant(request: HttpRequest) -> HttpResponse:
             )
         except services.RoleError as error:
             form.add_error(None, str(error))
-        except PermissionError:
+        except NotAllowed:
             raise PermissionDenied from None
         else:
             messages.success(
@@ -116,7 +117,7 @@ def revoke(request: HttpRequest, role_id: int) -> HttpResponse:
         services.revoke_role(request.user, role_row=row)
     except services.RoleError as error:
         messages.error(request, str(error))
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     else:
         messages.success(

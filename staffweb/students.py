@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
 from ladokportal import clock
+from ladokportal.errors import NotAllowed
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
@@ -124,7 +125,7 @@ def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return _back(person, "admit")
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     messages.success(
         request,
@@ -161,7 +162,7 @@ def register(
         services.register_on_behalf(request.user, participation=participation, period=period)
     except services.RegistrationError as error:
         messages.error(request, str(error))
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     else:
         messages.success(
@@ -204,7 +205,7 @@ def record_leave(
         )
     except services.RegistrationError as error:
         messages.error(request, str(error))
-    except PermissionError:
+    except NotAllowed:
         raise PermissionDenied from None
     else:
         messages.success(

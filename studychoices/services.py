@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from institutions.models import InstitutionSettings
 from ladokportal import clock
+from ladokportal.errors import NotAllowed
 from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
 from registration import eligibility
@@ -150,7 +151,7 @@ def _refuse_unless(verdict: Verdict) -> None:
 
 def _person(actor: User) -> Person:
     if actor.person_id is None:
-        raise PermissionError("Only students make study choices.")
+        raise NotAllowed(_("Only students make study choices."))
     return actor.person
 
 
@@ -227,7 +228,7 @@ def remove_choice(actor: User, *, choice: StudyChoice) -> None:
     """Within the period, where the university allows it: the expected participations are
     cancelled and the student may choose again."""
     if actor.person_id != choice.person_id:
-        raise PermissionError("A student removes only their own study choice.")
+        raise NotAllowed(_("A student removes only their own study choice."))
     with transaction.atomic():
         locked = (
             StudyChoice.objects.select_for_update(of=("self",))

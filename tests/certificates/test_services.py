@@ -21,6 +21,7 @@ from certificates.models import (
     RenderStep,
 )
 from ladokportal import clock
+from ladokportal.errors import DomainError
 from people.models import StaffRoleKind
 from tests.concurrency import REPETITIONS, head_start, run_together
 from tests.factories import StaffRoleFactory, UserFactory
@@ -57,9 +58,10 @@ def create(
     )
 
 
-def refused(action) -> CertificateError:
+def refused(action) -> DomainError:
+    """The refusal: a CertificateError, or NotAllowed for a missing right."""
     before = Certificate.objects.count()
-    with pytest.raises(CertificateError) as error:
+    with pytest.raises(DomainError) as error:
         action()
     assert Certificate.objects.count() == before
     return error.value

@@ -3,6 +3,7 @@ every refusal says why and leaves every table as it was."""
 
 import pytest
 
+from ladokportal.errors import NotAllowed
 from registration import services
 from registration.models import Registration
 from registration.services import RegistrationError
@@ -154,7 +155,7 @@ def test_register_on_another_students_participation_is_not_permitted(
     theirs = CourseParticipationFactory(person=other_student.person, course_instance=instance)
     before = rows()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.register(student, participation=theirs, period=period(instance))
 
     theirs.refresh_from_db()
@@ -168,7 +169,7 @@ def test_register_without_being_a_student_is_not_permitted(student, make_instanc
     nobody = UserFactory(username="no-person")
     before = rows()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.register(nobody, participation=participation, period=period(instance))
 
     assert rows() == before

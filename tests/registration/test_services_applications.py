@@ -4,6 +4,7 @@ period; and a new application after a removal."""
 
 import pytest
 
+from ladokportal.errors import NotAllowed
 from registration import services
 from registration.models import (
     Application,
@@ -172,7 +173,7 @@ def test_apply_for_a_course_the_student_already_holds_is_refused(
 def test_apply_without_being_a_student_is_not_permitted(programme, make_offer):
     before = rows()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.apply(UserFactory(username="staff-only"), offer=make_offer())
 
     assert rows() == before
@@ -286,7 +287,7 @@ def test_remove_another_students_application_is_not_permitted(
     application = services.apply(student, offer=make_offer())
     before = rows()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.remove_application(other_student, application=application)
 
     application.refresh_from_db()

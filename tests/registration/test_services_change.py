@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from ladokportal.errors import NotAllowed
 from registration import services
 from registration.models import CourseParticipation, ParticipationSource
 from registration.services import RegistrationError
@@ -151,7 +152,7 @@ def test_change_of_another_students_course_is_not_permitted(
     target = make_instance(course=current.course_instance.course, start=40)
     before = rows()
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.change_instance(other_student, participation=current, target=target)
 
     assert rows() == before

@@ -6,7 +6,7 @@ certify (sometimes from an old preview), prepare and withdraw a removal, remove,
 and report a course grade, by the reporter, the examiner, the study administrator, an examiner of
 another course and a student, on two students with two modules and the course grade. The model
 predicts for each act whether it is allowed; the services must agree, and a refusal
-(a ResultError) must change nothing. After every step:
+(a ResultError, or NotAllowed for a missing right) must change nothing. After every step:
 
 - every result's history is a chain of moves the table allows and its version is its number of
   events; the events are exactly the successful moves;
@@ -39,7 +39,7 @@ from hypothesis.stateful import (
 
 from people.models import User
 from results import workflow
-from results.errors import ResultError
+from results.errors import NotAllowed, ResultError
 from results.models import (
     OPEN_STATES,
     VISIBLE_TO_STUDENT,
@@ -201,10 +201,10 @@ class ResultMachine(RuleBasedStateMachine):
 
     def _attempt(self, name, allowed, act):
         """Run the act; it must succeed exactly when the model allows it. A refusal must be a
-        ResultError (the invariants then prove it changed nothing)."""
+        ResultError or NotAllowed (the invariants then prove it changed nothing)."""
         try:
             outcome = act()
-        except ResultError as refusal:
+        except (ResultError, NotAllowed) as refusal:
             assert not allowed, f"{name} refused though allowed: {refusal}"
             self.seen[f"{name} refused"] += 1
             return None

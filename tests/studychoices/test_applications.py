@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from ladokportal.errors import NotAllowed
 from registration import services, workflow
 from registration.models import (
     Application,
@@ -160,7 +161,7 @@ def test_removal_is_refused_once_the_student_has_registered(student, offer):
 def test_a_student_cannot_remove_another_students_application(student, make_student, offer):
     application = services.apply(student, offer=offer)
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.remove_application(make_student("olle"), application=application)
     application.refresh_from_db()
     assert application.removed_at is None

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from ladokportal.errors import NotAllowed
 from registration import workflow
 from registration.models import (
     CourseParticipation,
@@ -369,7 +370,7 @@ def test_a_student_cannot_remove_another_students_choice(
     choice = _chosen(student, make_period, add_alternative)
     other = make_student("olle")
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotAllowed):
         services.remove_choice(other, choice=choice)
     choice.refresh_from_db()
     assert choice.removed_at is None
