@@ -15,6 +15,7 @@ from results.errors import InvalidEntries, ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultSource
 from results.rules import Rights
 from results.services.common import (
+    check_module,
     lock,
     lock_versions,
     move_all,
@@ -39,8 +40,7 @@ def save_drafts(
     """Save reported rows as drafts (T-REP-1 "Save"): new results, or changes to open results
     whose version still matches. Rows that change nothing are left alone. All or nothing."""
     require_reporting(actor, course_instance)
-    if module is not None and module.course_id != course_instance.course_id:
-        raise ResultError(_("The module does not belong to this course."))
+    check_module(course_instance, module)
     errors = check_entries(course_instance, module, entries)
     if errors:
         raise InvalidEntries(
