@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "people.middleware.SessionLifetimeMiddleware",
     "people.middleware.PortalModeMiddleware",
     "institutions.middleware.CurrentInstitutionMiddleware",
+    # NotAllowed becomes 403, another refusal a view leaves uncaught a message (#11 point 4).
+    "staffweb.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "ladokportal.urls"

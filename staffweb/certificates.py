@@ -12,7 +12,6 @@ is 404 here, and each certificate through that student.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from certificates import services, staff_queries
 from certificates.downloads import pdf_response
-from certificates.errors import CertificateError, NotAllowed
+from certificates.errors import CertificateError
 from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
 from ladokportal import clock
@@ -58,8 +57,6 @@ def _create(request: HttpRequest, person: Person, form: CertificateForm) -> Http
             raw_options=form.raw_options(),
             request_key=data["request_key"],
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except CertificateError as error:
         form.add_error(None, error.message)
         return None
@@ -157,10 +154,7 @@ def certificate_retry(
     detail = staff_queries.certificate_of(person, request.institution, public_id, clock.today())
     if detail is None:
         raise Http404
-    try:
-        certificate = services.retry(request.user, detail.certificate)
-    except NotAllowed:
-        raise PermissionDenied from None
+    certificate = services.retry(request.user, detail.certificate)
     if certificate.in_progress:
         messages.success(request, _("The certificate is being created again."))
     return redirect("staff_certificate", person_id=person.public_id, public_id=public_id)

@@ -17,7 +17,6 @@ import uuid
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +58,7 @@ def certifier_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not rights(request).certifies_anything:
-            raise PermissionDenied
+            raise NotAllowed
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -70,7 +69,7 @@ def _instance(request: HttpRequest, instance_id: uuid.UUID) -> CourseInstance:
     if instance is None:
         raise Http404
     if not rights(request).may_certify(instance.course):
-        raise PermissionDenied
+        raise NotAllowed
     return instance
 
 
@@ -242,8 +241,6 @@ def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> Http
                 _("Some of the results are gone since the review. Nothing was certified.")
             )
         certified = certifying.certify(request.user, results=results)
-    except NotAllowed:
-        raise PermissionDenied from None
     except StaleResult as error:
         messages.error(
             request,
@@ -293,8 +290,6 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     result.version = int(version)
     try:
         reporting.unmark(request.user, results=[result])
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
     else:
@@ -335,8 +330,6 @@ def correct(request: HttpRequest, instance_id: uuid.UUID, result_id: uuid.UUID) 
         )
         try:
             reporting.correct(request.user, result=result, entry=entry)
-        except NotAllowed:
-            raise PermissionDenied from None
         except InvalidEntries as error:
             for message in error.errors.get(0, [str(error)]):
                 form.add_error(None, message)
@@ -374,7 +367,7 @@ def session_page(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         raise Http404
     instances = certify_queries.certifiable_in_session(rights(request), session)
     if not instances:
-        raise PermissionDenied
+        raise NotAllowed
     status = request.GET.get("status", "ready")
     if status not in SESSION_STATES:
         status = "ready"

@@ -11,7 +11,6 @@ import re
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
 from ladokportal import clock
-from ladokportal.errors import NotAllowed
 from registration.staff_queries import find_student
 from staffweb.access import study_admin_required
 from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
@@ -70,8 +68,6 @@ def _save(request: HttpRequest, form: SessionForm, session: ActivitySession | No
         return staff_services.update_session(request.user, session=session, data=data)
     except staff_services.SessionError as error:
         form.add_error(None, error.as_validation_error())
-    except NotAllowed:
-        raise PermissionDenied from None
     return None
 
 
@@ -148,8 +144,6 @@ def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
         services.add_participant(request.user, session=session, person=person)
     except services.SignupError as error:
         messages.error(request, str(error))
-    except NotAllowed:
-        raise PermissionDenied from None
     else:
         messages.success(
             request,
@@ -175,8 +169,6 @@ def participant_remove(
         services.remove_participant(request.user, signup=signup)
     except services.SignupError as error:
         messages.error(request, str(error))
-    except NotAllowed:
-        raise PermissionDenied from None
     else:
         messages.success(
             request,
@@ -203,8 +195,6 @@ def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
             )
         except services.SignupError as error:
             form.add_error("reason", str(error))
-        except NotAllowed:
-            raise PermissionDenied from None
     return render(
         request, "staffweb/exams/codes.html", {"session": session, "form": form, "key": key}
     )

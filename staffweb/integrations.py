@@ -11,7 +11,6 @@ a code is never joined to its person here.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from results.errors import NotAllowed, ResultError
+from results.errors import ResultError
 from results.models import RejectedRecord
 from results.queries import integration as integration_queries
 from results.services import integration
@@ -67,8 +66,6 @@ def record(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     if posted and form.is_valid():
         try:
             integration.reapply(request.user, record=found, corrected=form.pushed())
-        except NotAllowed:
-            raise PermissionDenied from None
         except ResultError as error:
             for reason in str(error).splitlines():
                 form.add_error(None, reason)
@@ -86,8 +83,6 @@ def dismiss(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     if form.is_valid():
         try:
             integration.dismiss(request.user, record=found, note=form.cleaned_data["note"])
-        except NotAllowed:
-            raise PermissionDenied from None
         except ResultError as error:
             messages.error(request, str(error))
             return redirect("staff_integration_record", record_id=found.public_id)
@@ -125,8 +120,6 @@ def client_create(request: HttpRequest) -> HttpResponse:
             client, token = integration.create_client(
                 request.user, institution=request.institution, **form.cleaned_data
             )
-        except NotAllowed:
-            raise PermissionDenied from None
         except ResultError as error:
             form.add_error(None, str(error))
         else:
@@ -146,10 +139,7 @@ def client_deactivate(request: HttpRequest, client_id: uuid.UUID) -> HttpRespons
     client = integration_queries.client_at(request.institution, client_id)
     if client is None:
         raise Http404
-    try:
-        integration.deactivate_client(request.user, client=client)
-    except NotAllowed:
-        raise PermissionDenied from None
+    integration.deactivate_client(request.user, client=client)
     messages.success(
         request,
         _("%(name)s can no longer send results: its token stops working now.")

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,7 +70,7 @@ def reporting_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         rights = Rights.load(request.user, request.institution.pk)
         if not rights.reports_anything:
-            raise PermissionDenied
+            raise NotAllowed
         return view(request, rights, *args, **kwargs)
 
     return wrapper
@@ -180,8 +179,6 @@ def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> 
             kind=data["kind"],
             shown_to_student=data["shown_to_student"],
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
     else:
@@ -207,8 +204,6 @@ def column_remove(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) 
             module=_module_for(course_instance, data["target"]),
             kind=data["kind"],
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
     else:
@@ -356,8 +351,6 @@ def _store(
             module=data.module,
             entries=entries,
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except InvalidEntries as error:
         for index, found in error.errors.items():
             reading.by_key[keys[index]].errors += found
@@ -448,8 +441,6 @@ def mark_ready(
         moved = reporting.mark_ready(
             request.user, results=results, graded_by=form.cleaned_data["graded_by"], notify=notify
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
         return back
@@ -486,8 +477,6 @@ def unmark(
         return back
     try:
         moved = reporting.unmark(request.user, results=results)
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
         return back
@@ -521,8 +510,6 @@ def discard(
         result.version = form.cleaned_data["version"]
         try:
             reporting.discard_draft(request.user, result=result)
-        except NotAllowed:
-            raise PermissionDenied from None
         except ResultError as error:
             messages.error(request, str(error))
         else:

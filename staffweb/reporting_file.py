@@ -17,7 +17,6 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -137,7 +136,7 @@ def _target(
     if instance is None:
         raise Http404
     if not Rights.load(request.user, request.institution.pk).may_report(instance.course):
-        raise PermissionDenied
+        raise NotAllowed
     if module_code == COURSE:
         return instance, None
     module = Module.objects.filter(course_id=instance.course_id, code=module_code).first()
@@ -281,8 +280,6 @@ def save(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpRespo
             source=ResultSource.FILE,
             activity_session=session,
         )
-    except NotAllowed:
-        raise PermissionDenied from None
     except StaleResult as error:
         messages.error(request, _stale_message(error, by_code=data["by_code"]))
     except ResultError as error:

@@ -15,7 +15,6 @@ import uuid
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from exams.models import ActivitySession
 from ladokportal import clock
 from people.models import Person
 from results import validation
-from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
+from results.errors import InvalidEntries, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import report as report_queries
 from results.rules import Rights
@@ -235,8 +234,6 @@ def _store(
 ) -> HttpResponse:
     try:
         counts = _save_groups(request, data, groups)
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         # The services' messages name students (B-6): say what happened without them.
         problem = (
@@ -352,8 +349,6 @@ def code_mark_ready(request: HttpRequest, rights: Rights, session_id: uuid.UUID)
                     graded_by=form.cleaned_data["graded_by"],
                     notify=notify,
                 )
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, _nameless(error, results))
         return back
@@ -378,8 +373,6 @@ def code_unmark(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> 
         with transaction.atomic():
             for group in _by_instance(pairs):
                 reporting.unmark(request.user, results=group)
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, _nameless(error, results))
         return back
@@ -409,8 +402,6 @@ def thresholds(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> H
             count = annotations.set_thresholds(
                 request.user, session=found, module=module, minimums=form.minimums()
             )
-        except NotAllowed:
-            raise PermissionDenied from None
         except ResultError as error:
             form.add_service_error(error)
         else:

@@ -11,7 +11,6 @@ rests on the module result) is shown with the service's explanation, nothing cha
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,7 +36,7 @@ def _result(request: HttpRequest, result_id: uuid.UUID) -> Result:
     if result is None:
         raise Http404
     if not rights(request).may_report(result.course_instance.course):
-        raise PermissionDenied
+        raise NotAllowed
     return result
 
 
@@ -98,8 +97,6 @@ def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         return _timeline(request, result, prepare_form=form, status=400)
     try:
         removal.prepare_removal(request.user, result=result, reason=form.cleaned_data["reason"])
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
     else:
@@ -120,8 +117,6 @@ def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse
         return _back(result)
     try:
         removal.withdraw_removal(request.user, result=result)
-    except NotAllowed:
-        raise PermissionDenied from None
     except ResultError as error:
         messages.error(request, str(error))
     else:
@@ -135,7 +130,7 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     """The examiner's decision: GET explains and asks for the reason, POST removes."""
     result = _result(request, result_id)
     if not rights(request).may_certify(result.course_instance.course):
-        raise PermissionDenied
+        raise NotAllowed
     if not _actions(request, result)["may_remove"]:
         messages.error(request, _("This result cannot be removed."))
         return _back(result)
@@ -151,8 +146,6 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         if _versioned(result, form):
             try:
                 removal.remove(request.user, result=result, reason=form.cleaned_data["reason"])
-            except NotAllowed:
-                raise PermissionDenied from None
             except ResultError as error:
                 form.add_error(None, str(error))
             else:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +34,7 @@ def rights_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not administers_rights_at(request.user, request.institution.pk):
-            raise PermissionDenied
+            raise NotAllowed
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -87,8 +86,6 @@ def grant(request: HttpRequest) -> HttpResponse:
             )
         except services.RoleError as error:
             form.add_error(None, str(error))
-        except NotAllowed:
-            raise PermissionDenied from None
         else:
             messages.success(
                 request,
@@ -117,8 +114,6 @@ def revoke(request: HttpRequest, role_id: int) -> HttpResponse:
         services.revoke_role(request.user, role_row=row)
     except services.RoleError as error:
         messages.error(request, str(error))
-    except NotAllowed:
-        raise PermissionDenied from None
     else:
         messages.success(
             request,

@@ -10,7 +10,6 @@ Only study administrators of the current university reach these pages (registrat
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
 from ladokportal import clock
-from ladokportal.errors import NotAllowed
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
@@ -125,8 +123,6 @@ def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return _back(person, "admit")
-    except NotAllowed:
-        raise PermissionDenied from None
     messages.success(
         request,
         _("%(name)s is admitted to %(course)s %(instance)s.")
@@ -162,8 +158,6 @@ def register(
         services.register_on_behalf(request.user, participation=participation, period=period)
     except services.RegistrationError as error:
         messages.error(request, str(error))
-    except NotAllowed:
-        raise PermissionDenied from None
     else:
         messages.success(
             request,
@@ -205,8 +199,6 @@ def record_leave(
         )
     except services.RegistrationError as error:
         messages.error(request, str(error))
-    except NotAllowed:
-        raise PermissionDenied from None
     else:
         messages.success(
             request,
