@@ -1,5 +1,6 @@
-"""Who may enter which part of the portal. The student web refuses staff-only accounts and the
-staff web refuses students (each sees a page that sends them to their own part)."""
+"""Who may enter the student web: `student_required` refuses staff-only accounts with a page that
+sends them to their own part. The staff web's one guard is staffweb.access.require, which
+refuses students the same way."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -15,18 +16,6 @@ def student_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.person_id is None or request.institution is None:
             return render(request, "people/not_student.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Someone with at least one staff role (the middleware found a university for them)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.institution is None:
-            return render(request, "people/not_staff.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

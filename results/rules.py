@@ -72,6 +72,19 @@ class Rights:
             user.pk, institution_id, _reach(rows, REPORTING_ROLES), _reach(rows, CERTIFYING_ROLES)
         )
 
+    @classmethod
+    def remembered(cls, user: User, institution_id: int) -> "Rights":
+        """`load`, read once per user object and university. The user of a request lives as
+        long as the request, so a page's guard (`reports_at`, `certifies_at`) and the page share
+        one query; services call `load`, which reads afresh every time."""
+        memo = getattr(user, "_result_rights", None)
+        if memo is None:
+            memo = {}
+            user._result_rights = memo
+        if institution_id not in memo:
+            memo[institution_id] = cls.load(user, institution_id)
+        return memo[institution_id]
+
     def may_report(self, course: Course) -> bool:
         return course.institution_id == self.institution_id and self.reporting.covers(course)
 
@@ -115,12 +128,14 @@ def certifiable_instances(user: User, institution_id: int) -> QuerySet[CourseIns
 
 @rules.predicate
 def reports_at(user: User, institution_id: int) -> bool:
-    return Rights.load(user, institution_id).reports_anything
+    """Some reporting right at the university: the guard of the Report pages."""
+    return Rights.remembered(user, institution_id).reports_anything
 
 
 @rules.predicate
 def certifies_at(user: User, institution_id: int) -> bool:
-    return Rights.load(user, institution_id).certifies_anything
+    """Some certifying right at the university: the guard of the Certify pages."""
+    return Rights.remembered(user, institution_id).certifies_anything
 
 
 @rules.predicate

@@ -1,24 +1,63 @@
-"""Who may enter the study administration pages of the staff web."""
+"""Who may open a staff page (#11 point 5): one guard, `require(predicate)`, on every view.
+
+A staff page is for someone with a staff role at the current university for whom a named
+predicate of the domain's rules holds there:
+
+    @require(manages_students_at)    # registration.rules: study administrators
+    @require(reports_at)             # results.rules: any reporting right at the university
+    @require(certifies_at)           # results.rules: examiners
+    @require(administers_rights_at)  # people.rules: system administrators of the whole university
+    @require(any_staff_member)       # everyone with a staff role here
+
+The predicates are the `rules` predicates each domain app defines and registers as permissions
+(registration.rules, results.rules, people.rules, exams.rules); the guard asks them the way
+`rules` does, `predicate.test(user, id of the current university)`, and they are the very
+objects the services call, so a page and the service behind it cannot disagree. Predicates
+combine (`reports_at | certifies_at`). Someone without a staff role at any university (a
+student) sees the page that sends them to the student web, 403. A staff member for whom the
+predicate does not hold is refused with NotAllowed, answered 403 by staffweb.refusals - the one
+place a refusal becomes a response.
+
+A right on one object (this course, this session) is judged after the object is found: another
+university's, or one that does not exist, is a 404; one the person has no right on is
+NotAllowed, 403 (DESIGN.md "How a request flows").
+"""
 
 from collections.abc import Callable
 from functools import wraps
 
+import rules
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from ladokportal.errors import NotAllowed
-from people.access import staff_required
-from registration.rules import manages_students_at
+from results.rules import Rights
+
+View = Callable[..., HttpResponse]
+
+# Having a staff role at the current university is what `require` checks before any predicate
+# (the middleware picks the current university among those the person has a role at).
+any_staff_member = rules.always_allow
 
 
-def study_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A study administrator at the current university (students, sessions); other staff are
-    refused with NotAllowed (403), students by staff_required."""
+def require(predicate: rules.Predicate) -> Callable[[View], View]:
+    """Guard a staff view: a staff role at the current university, and `predicate` there."""
 
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not manages_students_at(request.user, request.institution.pk):
-            raise NotAllowed
-        return view(request, *args, **kwargs)
+    def guard(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.institution is None:
+                return render(request, "people/not_staff.html", status=403)
+            if not predicate.test(request.user, request.institution.pk):
+                raise NotAllowed
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return guarded
+
+    return guard
+
+
+def rights(request: HttpRequest) -> Rights:
+    """The person's result rights at the current university, read once per request (the
+    `reports_at` and `certifies_at` guards read the same ones)."""
+    return Rights.remembered(request.user, request.institution.pk)

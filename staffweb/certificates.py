@@ -26,8 +26,9 @@ from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
 from ladokportal import clock
 from people.models import Person
+from registration.rules import manages_students_at
 from registration.staff_queries import student_at
-from staffweb.access import study_admin_required
+from staffweb.access import require
 
 LIST_TEMPLATE = "staffweb/students/certificates.html"
 DETAIL_TEMPLATE = "staffweb/students/certificate.html"
@@ -87,7 +88,7 @@ def _staff_form(*args, **kwargs) -> CertificateForm:
 
 
 @require_http_methods(["GET", "POST"])
-@study_admin_required
+@require(manages_students_at)
 def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """GET: the student's certificates and the form; POST: create one on the student's behalf
     (S-CERT-1), then its page. A refused request shows the form again with the reason."""
@@ -113,7 +114,7 @@ def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
 @never_cache
 @vary_on_headers("HX-Request")
 @require_GET
-@study_admin_required
+@require(manages_students_at)
 def certificate_page(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> HttpResponse:
@@ -132,7 +133,7 @@ def certificate_page(
 
 @never_cache
 @require_GET
-@study_admin_required
+@require(manages_students_at)
 def certificate_download(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> FileResponse:
@@ -145,7 +146,7 @@ def certificate_download(
 
 
 @require_POST
-@study_admin_required
+@require(manages_students_at)
 def certificate_retry(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> HttpResponse:

@@ -14,7 +14,6 @@ managers do not find it); inside the university without the certifying right, 40
 
 import time
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,41 +26,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import CourseInstance
-from people.access import staff_required
 from results import preview
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import certify as certify_queries
 from results.queries import common as common_queries
-from results.rules import Rights
+from results.rules import certifies_at
 from results.services import certifying, reporting
 from results.validation import Entry
 from staffweb import certifying_reauth
+from staffweb.access import require, rights
 from staffweb.certifying_forms import CorrectForm
 
 BATCHES = "certify_batches"
 # Batches kept in the session at most: a few open previews (tabs), never an unbounded list.
 KEPT_BATCHES = 5
-
-
-def rights(request: HttpRequest) -> Rights:
-    """The person's result rights at the current university, read once per request."""
-    if not hasattr(request, "_result_rights"):
-        request._result_rights = Rights.load(request.user, request.institution.pk)
-    return request._result_rights
-
-
-def certifier_required(view):
-    """An examiner (certifying right) somewhere at the current university; other staff 403."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not rights(request).certifies_anything:
-            raise NotAllowed
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _instance(request: HttpRequest, instance_id: uuid.UUID) -> CourseInstance:
@@ -90,7 +69,7 @@ def _instance_url(instance: CourseInstance, mine: bool = True, module: str = "")
 
 
 @require_GET
-@certifier_required
+@require(certifies_at)
 def overview(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("show") != "all"
     return render(
@@ -109,7 +88,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@certifier_required
+@require(certifies_at)
 def instance_page(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     instance = _instance(request, instance_id)
     mine, module = _filters(request, instance)
@@ -161,7 +140,7 @@ def _uuids(values: list[str]) -> list[str]:
 
 
 @require_POST
-@certifier_required
+@require(certifies_at)
 def review(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Review: the chosen results (or every result shown, one checkbox) become a batch."""
     instance = _instance(request, instance_id)
@@ -185,7 +164,7 @@ def _expired(request: HttpRequest, instance: CourseInstance) -> HttpResponse:
 
 @never_cache
 @require_GET
-@certifier_required
+@require(certifies_at)
 def preview_page(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> HttpResponse:
     """B-4: exactly what certifying does, as the results are now. Showing it starts the batch's
     clock: certifying needs an authentication after this moment (T-CERT-3)."""
@@ -211,7 +190,7 @@ def preview_page(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) ->
 
 @require_POST
 @certifying_reauth.resumable
-@certifier_required
+@require(certifies_at)
 def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> HttpResponse:
     """The formal decision (T-CERT-1): the previewed results at the previewed versions, in one
     transaction, after a re-authentication newer than the preview (T-CERT-3)."""
@@ -278,7 +257,7 @@ def _ready_result(request: HttpRequest, instance: CourseInstance, result_id) -> 
 
 
 @require_POST
-@certifier_required
+@require(certifies_at)
 def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Back to draft. The row's button sends "<public id>:<version>"."""
     instance = _instance(request, instance_id)
@@ -302,7 +281,7 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@certifier_required
+@require(certifies_at)
 def correct(request: HttpRequest, instance_id: uuid.UUID, result_id: uuid.UUID) -> HttpResponse:
     instance = _instance(request, instance_id)
     result = _ready_result(request, instance, result_id)
@@ -358,7 +337,7 @@ SESSION_STATES = {
 
 
 @require_GET
-@certifier_required
+@require(certifies_at)
 def session_page(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """Codes next to names, for examiners of the session's courses only: before certification
     no other teacher-facing page links a code to a person (B-6)."""

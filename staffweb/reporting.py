@@ -12,8 +12,6 @@ staffweb.reporting_sessions.
 """
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -26,15 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import CourseInstance, Module
 from ladokportal import clock
-from people.access import staff_required
 from results import validation
-from results.errors import InvalidEntries, NotAllowed, ResultError
+from results.errors import InvalidEntries, ResultError
 from results.models import ResultState
 from results.queries import common as common_queries
 from results.queries import report as report_queries
-from results.rules import Rights
+from results.rules import reports_at
 from results.services import annotations, reporting
 from results.validation import Entry
+from staffweb.access import require, rights
 from staffweb.reporting_forms import (
     COURSE,
     ColumnForm,
@@ -61,34 +59,19 @@ PER_PAGE = 50
 EXTRA_LIMIT = 100
 
 
-def reporting_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Staff with some reporting right at the current university; the view gets their Rights.
-    Students are refused by staff_required, other staff get 403."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        rights = Rights.load(request.user, request.institution.pk)
-        if not rights.reports_anything:
-            raise NotAllowed
-        return view(request, rights, *args, **kwargs)
-
-    return wrapper
-
-
 def instance_or_404(
-    rights: Rights, instance_id: uuid.UUID, *, with_modules: bool = False
+    request: HttpRequest, instance_id: uuid.UUID, *, with_modules: bool = False
 ) -> CourseInstance:
     found = common_queries.course_instance(instance_id, with_modules=with_modules)
-    if found is None or not rights.may_report(found.course):
+    if found is None or not rights(request).may_report(found.course):
         raise Http404
     return found
 
 
 def _target_or_404(
-    rights: Rights, instance_id: uuid.UUID, target: str
+    request: HttpRequest, instance_id: uuid.UUID, target: str
 ) -> tuple[CourseInstance, Module | None]:
-    course_instance = instance_or_404(rights, instance_id, with_modules=target != COURSE)
+    course_instance = instance_or_404(request, instance_id, with_modules=target != COURSE)
     return course_instance, _module_for(course_instance, target)
 
 
@@ -125,8 +108,8 @@ def _page(request: HttpRequest) -> str:
 
 
 @require_GET
-@reporting_required
-def instance_list(request: HttpRequest, rights: Rights) -> HttpResponse:
+@require(reports_at)
+def instance_list(request: HttpRequest) -> HttpResponse:
     form = InstanceSearchForm(request.GET)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     instances = report_queries.instance_list(request.user, request.institution.pk, search)
@@ -139,10 +122,10 @@ def instance_list(request: HttpRequest, rights: Rights) -> HttpResponse:
 
 
 @require_GET
-@reporting_required
-def instance_page(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> HttpResponse:
+@require(reports_at)
+def instance_page(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Choose a module or the course grade; add or remove annotation columns (T-REP-2)."""
-    course_instance = instance_or_404(rights, instance_id)
+    course_instance = instance_or_404(request, instance_id)
     overview = report_queries.overview(course_instance)
     modules = [t.module for t in overview.targets if t.module is not None]
     return render(
@@ -163,9 +146,9 @@ def _back_to_instance(course_instance: CourseInstance) -> HttpResponse:
 
 
 @require_POST
-@reporting_required
-def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(rights, instance_id, with_modules=True)
+@require(reports_at)
+def column_add(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
+    course_instance = instance_or_404(request, instance_id, with_modules=True)
     form = ColumnForm(request.POST, modules=list(course_instance.course.modules.all()))
     if not form.is_valid():
         messages.error(request, _("Choose where the column goes and what it holds."))
@@ -190,9 +173,9 @@ def column_add(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> 
 
 
 @require_POST
-@reporting_required
-def column_remove(request: HttpRequest, rights: Rights, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(rights, instance_id, with_modules=True)
+@require(reports_at)
+def column_remove(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
+    course_instance = instance_or_404(request, instance_id, with_modules=True)
     form = RemoveColumnForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -279,13 +262,11 @@ def _render_sheet(
 
 
 @require_http_methods(["GET", "POST"])
-@reporting_required
-def sheet(
-    request: HttpRequest, rights: Rights, instance_id: uuid.UUID, target: str
-) -> HttpResponse:
+@require(reports_at)
+def sheet(request: HttpRequest, instance_id: uuid.UUID, target: str) -> HttpResponse:
     """T-REP-1: every participant with the inputs of their open or new result; Save stores
     drafts of the rows the person filled or changed, all or nothing."""
-    course_instance, module = _target_or_404(rights, instance_id, target)
+    course_instance, module = _target_or_404(request, instance_id, target)
     data = report_queries.sheet(course_instance, module, _extra_ids(request, course_instance))
     pager = Pager.of(_page(request), len(data.rows), data.kinds)
     data.rows = pager.take(data.rows)
@@ -413,13 +394,11 @@ def _chosen(course_instance, module, selected: dict[str, int], *, state: str):
 
 
 @require_POST
-@reporting_required
-def mark_ready(
-    request: HttpRequest, rights: Rights, instance_id: uuid.UUID, target: str
-) -> HttpResponse:
+@require(reports_at)
+def mark_ready(request: HttpRequest, instance_id: uuid.UUID, target: str) -> HttpResponse:
     """Klarmarkera (T-REP-3): the ticked drafts, or every draft, with the grading teacher and
     whom to notify."""
-    course_instance, module = _target_or_404(rights, instance_id, target)
+    course_instance, module = _target_or_404(request, instance_id, target)
     form = ready_form(request, course_instance, course_instance.course, request.POST)
     back = redirect(_sheet_url(course_instance, module, "ready", _page(request)))
     if not form.is_valid():
@@ -464,12 +443,10 @@ def first_error(form) -> str:
 
 
 @require_POST
-@reporting_required
-def unmark(
-    request: HttpRequest, rights: Rights, instance_id: uuid.UUID, target: str
-) -> HttpResponse:
+@require(reports_at)
+def unmark(request: HttpRequest, instance_id: uuid.UUID, target: str) -> HttpResponse:
     """Send marked-ready results back to draft (T-REP-3)."""
-    course_instance, module = _target_or_404(rights, instance_id, target)
+    course_instance, module = _target_or_404(request, instance_id, target)
     back = redirect(_sheet_url(course_instance, module, "ready", _page(request)))
     results = _chosen(course_instance, module, UnmarkForm(request.POST).selected(), state="")
     if not results:
@@ -491,16 +468,15 @@ def unmarked_message(count: int) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@reporting_required
+@require(reports_at)
 def discard(
     request: HttpRequest,
-    rights: Rights,
     instance_id: uuid.UUID,
     target: str,
     result_id: uuid.UUID,
 ) -> HttpResponse:
     """GET asks for confirmation; POST discards the draft (it stays in the history)."""
-    course_instance, module = _target_or_404(rights, instance_id, target)
+    course_instance, module = _target_or_404(request, instance_id, target)
     found = report_queries.open_results(course_instance, module, [result_id])
     if not found or found[0].state != ResultState.DRAFT:
         raise Http404
@@ -535,13 +511,11 @@ def discard(
 
 
 @require_POST
-@reporting_required
-def find_student(
-    request: HttpRequest, rights: Rights, instance_id: uuid.UUID, target: str
-) -> HttpResponse:
+@require(reports_at)
+def find_student(request: HttpRequest, instance_id: uuid.UUID, target: str) -> HttpResponse:
     """The number is posted; a student who is or was registered on the course joins the sheet
     (remembered in the session, so no number or id goes into a URL)."""
-    course_instance, module = _target_or_404(rights, instance_id, target)
+    course_instance, module = _target_or_404(request, instance_id, target)
     form = FindStudentForm(request.POST)
     if not form.is_valid():
         data = report_queries.sheet(course_instance, module, _extra_ids(request, course_instance))

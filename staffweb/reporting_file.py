@@ -3,7 +3,8 @@ whole course) of a course instance, see every row checked, and save the rows as 
 nothing when any row is wrong. A template for the file can be downloaded.
 
 Who: staff with reporting rights on the course (results.rules.Rights). A course instance of
-another university is a 404; without the right, 403; students are refused by staff_required.
+another university is a 404; without the right, 403; students are refused by its guard
+(staffweb.access.require).
 
 The checked rows wait for "Save as drafts" in the server-side session under a random,
 single-use token, with the versions of the drafts they change; the browser sends back only the
@@ -29,13 +30,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession
 from ladokportal import clock
-from people.access import staff_required
 from results import fileimport, filetemplate
 from results.errors import NotAllowed, ResultError, StaleResult
 from results.models import ResultSource
-from results.rules import Rights
+from results.rules import reports_at
 from results.services import reporting
 from results.validation import annotation_kinds, scale_of
+from staffweb.access import require, rights
 
 COURSE = "course"  # in the URL instead of a module code: the grade on the whole course
 PENDING = "results_file_pending"
@@ -135,7 +136,7 @@ def _target(
     )
     if instance is None:
         raise Http404
-    if not Rights.load(request.user, request.institution.pk).may_report(instance.course):
+    if not rights(request).may_report(instance.course):
         raise NotAllowed
     if module_code == COURSE:
         return instance, None
@@ -197,7 +198,7 @@ def _take(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(reports_at)
 def upload(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpResponse:
     """GET: the upload form. POST: the file checked row by row (the preview)."""
     instance, module_obj = _target(request, instance_id, module)
@@ -248,7 +249,7 @@ def _next_step(request: HttpRequest, preview: fileimport.Preview, sessions) -> d
 
 
 @require_POST
-@staff_required
+@require(reports_at)
 def save(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpResponse:
     """Save the previewed rows as drafts, all or nothing."""
     instance, module_obj = _target(request, instance_id, module)
@@ -318,7 +319,7 @@ def _saved_message(counts: dict[str, int]) -> str:
 
 @never_cache
 @require_GET
-@staff_required
+@require(reports_at)
 def template(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpResponse:
     """The file to fill in, as xlsx or CSV (?format=xlsx|csv&session=<uuid>)."""
     instance, module_obj = _target(request, instance_id, module)

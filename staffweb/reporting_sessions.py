@@ -32,15 +32,15 @@ from results import validation
 from results.errors import InvalidEntries, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import report as report_queries
-from results.rules import Rights
+from results.rules import reports_at
 from results.services import annotations, reporting
 from results.validation import Entry
+from staffweb.access import require, rights
 from staffweb.reporting import (
     first_error,
     proposal_problem,
     ready_form,
     ready_message,
-    reporting_required,
     saved_message,
     unmarked_message,
 )
@@ -57,12 +57,12 @@ from staffweb.reporting_sheet import (
 
 
 def _session_or_404(
-    rights: Rights, session_id: uuid.UUID
+    request: HttpRequest, session_id: uuid.UUID
 ) -> tuple[ActivitySession, list[CourseInstance]]:
     found = report_queries.session(session_id)
     if found is None:
         raise Http404
-    instances = report_queries.reportable_course_instances(found, rights)
+    instances = report_queries.reportable_course_instances(found, rights(request))
     if not instances:
         raise Http404
     return found, instances
@@ -72,9 +72,9 @@ def module_key(module: Module) -> str:
     return f"{module.course.code}:{module.code}"
 
 
-def _chosen_module(request: HttpRequest, found: ActivitySession, rights: Rights):
+def _chosen_module(request: HttpRequest, found: ActivitySession):
     """The module the page is about (?module=COURSE:MODULE), or None with the choice to make."""
-    modules = report_queries.session_modules(found, rights)
+    modules = report_queries.session_modules(found, rights(request))
     wanted = request.GET.get("module", "")
     if not wanted and len(modules) == 1:
         return modules[0], modules
@@ -112,14 +112,14 @@ def _session_day(found: ActivitySession) -> datetime.date | None:
 
 
 @require_http_methods(["GET", "POST"])
-@reporting_required
-def code_sheet(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> HttpResponse:
+@require(reports_at)
+def code_sheet(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """T-ANON-1: grades, dates and annotations entered against anonymisation codes; Save maps
     codes to students on the server and stores drafts linked to the session."""
-    found, instances = _session_or_404(rights, session_id)
+    found, instances = _session_or_404(request, session_id)
     if not found.anonymous:
         raise Http404
-    module, modules = _chosen_module(request, found, rights)
+    module, modules = _chosen_module(request, found)
     if module is None:
         return _choose(request, found, modules, "staff_report_codes")
     data = report_queries.code_sheet(found, module, instances)
@@ -316,10 +316,10 @@ def _picked(found, module, selected: dict[str, int], state: str | None):
 
 
 @require_POST
-@reporting_required
-def code_mark_ready(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> HttpResponse:
-    found, _instances = _session_or_404(rights, session_id)
-    module, _modules = _chosen_module(request, found, rights)
+@require(reports_at)
+def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    found, _instances = _session_or_404(request, session_id)
+    module, _modules = _chosen_module(request, found)
     if module is None or not found.anonymous:
         raise Http404
     back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
@@ -357,10 +357,10 @@ def code_mark_ready(request: HttpRequest, rights: Rights, session_id: uuid.UUID)
 
 
 @require_POST
-@reporting_required
-def code_unmark(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> HttpResponse:
-    found, _instances = _session_or_404(rights, session_id)
-    module, _modules = _chosen_module(request, found, rights)
+@require(reports_at)
+def code_unmark(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    found, _instances = _session_or_404(request, session_id)
+    module, _modules = _chosen_module(request, found)
     if module is None or not found.anonymous:
         raise Http404
     back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
@@ -384,11 +384,11 @@ def code_unmark(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> 
 
 
 @require_http_methods(["GET", "POST"])
-@reporting_required
-def thresholds(request: HttpRequest, rights: Rights, session_id: uuid.UUID) -> HttpResponse:
+@require(reports_at)
+def thresholds(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The session's table: the minimum points for each grade of the module's scale."""
-    found, _instances = _session_or_404(rights, session_id)
-    module, modules = _chosen_module(request, found, rights)
+    found, _instances = _session_or_404(request, session_id)
+    module, modules = _chosen_module(request, found)
     if module is None:
         return _choose(request, found, modules, "staff_report_thresholds")
     grades = report_queries.scale_grades(module.grading_scale_id)

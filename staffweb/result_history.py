@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from people.access import staff_required
 from results import workflow
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
+from results.rules import certifies_at, reports_at
 from results.services import removal
-from staffweb.certifying import certifier_required, rights
+from staffweb.access import require, rights
 from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
 
 S = ResultState
@@ -69,7 +69,7 @@ def _timeline(request: HttpRequest, result: Result, prepare_form=None, status=20
 
 
 @require_GET
-@staff_required
+@require(reports_at)
 def timeline(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     return _timeline(request, _result(request, result_id))
 
@@ -86,7 +86,7 @@ def _versioned(result: Result, form) -> bool:
 
 
 @require_POST
-@staff_required
+@require(reports_at)
 def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     result = _result(request, result_id)
     form = PrepareRemovalForm(request.POST)
@@ -108,7 +108,7 @@ def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@require(reports_at)
 def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     result = _result(request, result_id)
     form = VersionForm(request.POST)
@@ -125,7 +125,7 @@ def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@require(reports_at)
 def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
     """The examiner's decision: GET explains and asks for the reason, POST removes."""
     result = _result(request, result_id)
@@ -166,7 +166,7 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-@certifier_required
+@require(certifies_at)
 def removals(request: HttpRequest) -> HttpResponse:
     """Prepared removals waiting for this examiner (T-REM-1)."""
     return render(

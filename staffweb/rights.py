@@ -6,9 +6,6 @@ Other staff get 403. Rows are looked up through the current university, so the i
 university's right, typed by hand, is a 404. Every change goes through people.services.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,28 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ladokportal.errors import NotAllowed
 from people import rights_queries, services
-from people.access import staff_required
 from people.models import StaffRole
 from people.rules import administers_rights_at
+from staffweb.access import require
 from staffweb.rights_forms import GrantForm, RoleFilterForm
 
 PAGE_SIZE = 50
-
-
-def rights_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A system administrator of the whole current university; other staff get 403, students
-    are refused by staff_required."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not administers_rights_at(request.user, request.institution.pk):
-            raise NotAllowed
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def scope_label(row: StaffRole) -> str:
@@ -53,7 +35,7 @@ def scope_label(row: StaffRole) -> str:
 
 
 @require_GET
-@rights_admin_required
+@require(administers_rights_at)
 def role_list(request: HttpRequest) -> HttpResponse:
     form = RoleFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -69,7 +51,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rights_admin_required
+@require(administers_rights_at)
 def grant(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = GrantForm(request.POST if posted else None, institution=request.institution)
@@ -101,7 +83,7 @@ def grant(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@rights_admin_required
+@require(administers_rights_at)
 def revoke(request: HttpRequest, role_id: int) -> HttpResponse:
     """GET asks for confirmation (or says why not); POST revokes."""
     row = rights_queries.role_at(request.institution, role_id)
@@ -128,7 +110,7 @@ def revoke(request: HttpRequest, role_id: int) -> HttpResponse:
 
 
 @require_GET
-@rights_admin_required
+@require(administers_rights_at)
 def history(request: HttpRequest) -> HttpResponse:
     events = rights_queries.history_at(request.institution)
     return render(

@@ -20,8 +20,9 @@ from ladokportal import clock
 from people.models import Person
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
+from registration.rules import manages_students_at
 from results.queries import student as result_queries
-from staffweb.access import study_admin_required
+from staffweb.access import require
 from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 
 # The overview shows the newest few; the certificates page has them all.
@@ -35,7 +36,7 @@ def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return person
 
 
-@study_admin_required
+@require(manages_students_at)
 def search(request: HttpRequest) -> HttpResponse:
     """T-ADM-2: the number is posted; a hit redirects to the student's overview."""
     form = StudentSearchForm(request.POST or None)
@@ -59,7 +60,7 @@ def _with_results(
     return [(c, results.of(c.participation.course_instance_id)) for c in courses]
 
 
-@study_admin_required
+@require(manages_students_at)
 def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
     today = clock.today()
@@ -109,7 +110,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 
 
 @require_POST
-@study_admin_required
+@require(manages_students_at)
 def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
     choices = staff_queries.admission_choices(request.user, request.institution, clock.today())
@@ -136,7 +137,7 @@ def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@study_admin_required
+@require(manages_students_at)
 def register(
     request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
 ) -> HttpResponse:
@@ -172,7 +173,7 @@ def register(
 
 
 @require_POST
-@study_admin_required
+@require(manages_students_at)
 def record_leave(
     request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
 ) -> HttpResponse:
