@@ -13,7 +13,16 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from catalog.models import CourseInstance, Module
@@ -27,7 +36,8 @@ from registration.rules import managed_course_instances
 PAST_SHOWN = datetime.timedelta(days=365)
 
 
-def managed_sessions(user: User, institution: Institution) -> QuerySet[ActivitySession]:
+def _manages(user: User, institution: Institution) -> Q:
+    """`manages_session` as a condition on a session of the university."""
     whole_university = user.staff_roles.filter(
         institution=institution,
         role=StaffRoleKind.STUDY_ADMIN,
@@ -37,8 +47,12 @@ def managed_sessions(user: User, institution: Institution) -> QuerySet[ActivityS
     covered = managed_course_instances(user, institution.pk).filter(
         activity_sessions=OuterRef("pk")
     )
+    return Q(Exists(whole_university)) | Q(Exists(covered))
+
+
+def managed_sessions(user: User, institution: Institution) -> QuerySet[ActivitySession]:
     return ActivitySession.objects.filter(institution=institution).filter(
-        Q(Exists(whole_university)) | Q(Exists(covered))
+        _manages(user, institution)
     )
 
 
@@ -121,12 +135,16 @@ def session_row(session: ActivitySession) -> SessionRow:
     return _row(session, clock.today(), certified_counts([session.pk]))
 
 
-def managed_session(
+def session_at(
     user: User, institution: Institution, public_id: uuid.UUID
 ) -> ActivitySession | None:
-    """One session the user manages, with its facts and modules; None (a 404) otherwise."""
+    """One session of the university, with its facts and modules and `managed`, whether the
+    user manages it (the page refuses with 403 if not); None (a 404) when the university has no
+    such session."""
+    managed = ExpressionWrapper(_manages(user, institution), output_field=BooleanField())
     return (
-        _with_facts(managed_sessions(user, institution))
+        _with_facts(ActivitySession.objects.filter(institution=institution))
+        .annotate(managed=managed)
         .prefetch_related(
             Prefetch("modules", queryset=Module.objects.select_related("course")),
         )

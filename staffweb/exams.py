@@ -3,8 +3,8 @@ administrators of the current university list, create and edit the sessions they
 and remove participants, export the participant list and, in special cases, list the
 anonymisation codes of an anonymous exam with a recorded reason.
 
-Other staff get 403; a session outside the person's reach (another university, courses they do
-not manage) is a 404. Identity numbers travel only in POST bodies, never in URLs.
+Other staff get 403; a session of another university is a 404, one whose courses the person
+does not manage a 403. Identity numbers travel only in POST bodies, never in URLs.
 """
 
 import re
@@ -22,15 +22,20 @@ from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
 from exams.rules import manages_sessions_at
 from ladokportal import clock
+from ladokportal.errors import NotAllowed
 from registration.staff_queries import find_student
 from staffweb.access import require
 from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
 
 
 def _session_or_404(request: HttpRequest, session_id: uuid.UUID) -> ActivitySession:
-    session = staff_queries.managed_session(request.user, request.institution, session_id)
+    """The session in the URL: 404 outside the current university, 403 for a session the study
+    administrator does not manage (a role narrowed to other courses)."""
+    session = staff_queries.session_at(request.user, request.institution, session_id)
     if session is None:
         raise Http404
+    if not session.managed:
+        raise NotAllowed
     return session
 
 

@@ -3,8 +3,8 @@ may report on, a module choice with annotation columns, and the report sheet of 
 the course grade, with Save, Mark as ready, Un-mark, Discard and Add a student by number.
 
 Rights (T-ROLE-1, DESIGN.md "Who sees what"): staff without any reporting right at the current
-university get 403 on every page; a course instance outside their reach (another university's, or
-a course they hold no right on) is a 404. Identity numbers travel only in POST bodies; the
+university get 403 on every page; a course instance of another university is a 404, one of a
+course they hold no reporting right on a 403. Identity numbers travel only in POST bodies; the
 students added by number are kept in the session.
 
 The report-by-code and points-to-grades pages of activity sessions are in
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Module
 from ladokportal import clock
 from results import validation
-from results.errors import InvalidEntries, ResultError
+from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
 from results.queries import common as common_queries
 from results.queries import report as report_queries
@@ -62,9 +62,13 @@ EXTRA_LIMIT = 100
 def instance_or_404(
     request: HttpRequest, instance_id: uuid.UUID, *, with_modules: bool = False
 ) -> CourseInstance:
+    """The course instance in the URL: 404 outside the current university, 403 without the
+    reporting right on its course."""
     found = common_queries.course_instance(instance_id, with_modules=with_modules)
-    if found is None or not rights(request).may_report(found.course):
+    if found is None:
         raise Http404
+    if not rights(request).may_report(found.course):
+        raise NotAllowed
     return found
 
 

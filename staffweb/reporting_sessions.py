@@ -7,7 +7,7 @@ stays in this process. Nothing the page sends names a student - no name, identit
 or result id - and the services' messages, which name students, are replaced by ones that do not.
 
 Rights as in staffweb.reporting: 403 without any reporting right at the university, 404 for a
-session with no course instance the person may report on.
+session of another university, 403 for one with no course instance the person may report on.
 """
 
 import datetime
@@ -29,7 +29,7 @@ from exams.models import ActivitySession
 from ladokportal import clock
 from people.models import Person
 from results import validation
-from results.errors import InvalidEntries, ResultError, StaleResult
+from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import report as report_queries
 from results.rules import reports_at
@@ -64,7 +64,7 @@ def _session_or_404(
         raise Http404
     instances = report_queries.reportable_course_instances(found, rights(request))
     if not instances:
-        raise Http404
+        raise NotAllowed
     return found, instances
 
 

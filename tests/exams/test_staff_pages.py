@@ -256,7 +256,19 @@ def test_list_leaves_out_sessions_of_courses_a_narrowed_admin_does_not_manage(
     narrowed = study_admin(institution, "nina", course=own.course)
     response = client_for(narrowed).get(LIST)
     assert re.findall(r'class="exam-table__label">([^<]+)<', response.text) == ["MINE"]
-    assert client_for(narrowed).get(detail(session)).status_code == 404
+    # A session of the university whose courses the admin does not manage: 403, not 404.
+    assert client_for(narrowed).get(detail(session)).status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["", "edit/", "export/?format=csv", "codes/"])
+def test_a_narrowed_admin_gets_403_on_a_session_of_courses_they_do_not_manage(
+    institution, session, client_for, suffix
+):
+    session.anonymous = True
+    session.save()
+    own = CourseInstanceFactory(course__institution=institution)
+    narrowed = study_admin(institution, "nina", course=own.course)
+    assert client_for(narrowed).get(detail(session) + suffix).status_code == 403
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "edit", "new", "export"])

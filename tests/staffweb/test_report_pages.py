@@ -143,12 +143,14 @@ def test_staff_without_a_reporting_right_get_403(world, institution, client_for)
         assert client.post(page(world) + suffix, {"kind": "points"}).status_code == 403
 
 
-def test_a_teacher_of_another_course_gets_404_even_by_hand_typed_url(world, client_for):
+def test_a_teacher_of_another_course_gets_403_even_by_hand_typed_url(world, client_for):
+    """Staff of the university without the right on this course: 403, as on the file report
+    and the Certify pages (a 404 is for another university's course or none at all)."""
     urls = _urls(world)
     client = client_for(world.outsider)
     assert client.get(urls.pop("list")).status_code == 200
     for url in urls.values():
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403
     key0 = key(world.students[1])
     posts = {
         "columns/": {"target": "M1", "kind": "points", "shown_to_student": "on"},
@@ -157,8 +159,8 @@ def test_a_teacher_of_another_course_gets_404_even_by_hand_typed_url(world, clie
         "M1/find/": {"number": world.students[2].identity_number},
     }
     for suffix, data in posts.items():
-        assert client.post(page(world) + suffix, data).status_code == 404
-    assert client.post(urls["discard"]).status_code == 404
+        assert client.post(page(world) + suffix, data).status_code == 403
+    assert client.post(urls["discard"]).status_code == 403
     assert AnnotationColumn.objects.count() == 0
     assert list(Result.objects.values_list("state", flat=True)) == [S.DRAFT]
 

@@ -120,7 +120,7 @@ def test_rights_on_the_session_pages(
     urls = [codes_url(session), f"/staff/results/sessions/{session.public_id}/thresholds/"]
     for url in urls:
         assert client.get(url).status_code == 302  # nobody: to the login
-        assert client_for(world.outsider).get(url).status_code == 404
+        assert client_for(world.outsider).get(url).status_code == 403
         assert client_for(world.reporter).get(url).status_code == 200
     admin = UserFactory(username="sys")
     StaffRoleFactory(user=admin, institution=institution, role=StaffRoleKind.SYSTEM_ADMIN)
@@ -136,7 +136,7 @@ def test_rights_on_the_session_pages(
     for url in posts:
         assert client_for(admin).post(url, {"all": "on"}).status_code == 403
         assert client_for(elsewhere).post(url, {"all": "on"}).status_code == 404
-        assert client_for(world.outsider).post(url, {"all": "on"}).status_code == 404
+        assert client_for(world.outsider).post(url, {"all": "on"}).status_code == 403
         assert client_for(student).post(url, {"all": "on"}).status_code == 403
         assert client.post(url).status_code == 302
 
