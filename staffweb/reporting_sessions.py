@@ -4,7 +4,7 @@ points-to-grades table (B-8).
 B-6 is enforced here, by the server: the report-by-code page is built from
 results.queries.report.code_sheet, whose rows carry codes and results only; the code → person map
 stays in this process. Nothing the page sends names a student - no name, identity number, person
-or result id - and the services' messages, which name students, are replaced by ones that do not.
+or result id - and the acts it calls (results.services.codes) answer in messages that name none.
 
 Rights as in staffweb.reporting: 403 without any reporting right at the university, 404 for a
 session of another university, 403 for one with no course instance the person may report on.
@@ -12,10 +12,8 @@ session of another university, 403 for one with no course instance the person ma
 
 import datetime
 import uuid
-from collections import Counter
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,11 +27,11 @@ from exams.models import ActivitySession
 from ladokportal import clock
 from people.models import Person
 from results import validation
-from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
+from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultState
 from results.queries import report as report_queries
 from results.rules import reports_at
-from results.services import annotations, reporting
+from results.services import annotations, codes
 from results.validation import Entry
 from staffweb.access import require, rights
 from staffweb.reporting import (
@@ -233,17 +231,14 @@ def _store(
     request, data: report_queries.CodeSheet, rows, reading, groups, *, pager: Pager
 ) -> HttpResponse:
     try:
-        counts = _save_groups(request, data, groups)
-    except ResultError as error:
-        # The services' messages name students (B-6): say what happened without them.
-        problem = (
-            _(
-                "Someone else reported or changed some of these results at the same time. "
-                "Nothing was saved; reload the page to see their change."
-            )
-            if isinstance(error, StaleResult | InvalidEntries)
-            else _("Nothing was saved.")
+        counts = codes.save_code_sheet(
+            request.user,
+            activity_session=data.activity_session,
+            module=data.module,
+            groups=[(instance, entries) for instance, entries, _keys in groups.values()],
         )
+    except ResultError as error:
+        problem = error.message
         return _render(request, data, rows, header=reading.header, problem=problem, pager=pager)
     messages.success(request, saved_message(counts))
     return redirect(_back(request, data))
@@ -270,42 +265,7 @@ def _entry(person_id: int, own: Result | None, row_in: Posted) -> Entry:
     )
 
 
-def _save_groups(request, data: report_queries.CodeSheet, groups) -> dict[str, int]:
-    """One save per course instance the codes' students take the course on, all or nothing."""
-    totals: Counter = Counter()
-    with transaction.atomic():
-        for instance, entries, _keys in groups.values():
-            totals.update(
-                reporting.save_drafts(
-                    request.user,
-                    course_instance=instance,
-                    module=data.module,
-                    entries=entries,
-                    activity_session=data.activity_session,
-                )
-            )
-    return {"created": totals["created"], "changed": totals["changed"]}
-
-
 # --- Mark as ready and un-mark by code ------------------------------------------------------------
-
-
-def _by_instance(pairs: list[tuple[str, Result]]) -> list[list[Result]]:
-    groups: dict[int, list[Result]] = {}
-    for _code, result in pairs:
-        groups.setdefault(result.course_instance_id, []).append(result)
-    return list(groups.values())
-
-
-def _nameless(error: ResultError, results: list[Result]) -> str:
-    """The service's message, unless it names a student (B-6)."""
-    text = str(error)
-    if isinstance(error, StaleResult) or any(r.person.full_name in text for r in results):
-        return _(
-            "Some of the chosen results cannot be changed now: someone else changed them. "
-            "Reload the page to see their state."
-        )
-    return text
 
 
 def _picked(found, module, selected: dict[str, int], state: str | None):
@@ -341,16 +301,11 @@ def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
     results = [r for _c, r in pairs]
     notify = form.cleaned_data["notify"]
     try:
-        with transaction.atomic():
-            for group in _by_instance(pairs):
-                reporting.mark_ready(
-                    request.user,
-                    results=group,
-                    graded_by=form.cleaned_data["graded_by"],
-                    notify=notify,
-                )
+        codes.mark_ready_by_code(
+            request.user, results=results, graded_by=form.cleaned_data["graded_by"], notify=notify
+        )
     except ResultError as error:
-        messages.error(request, _nameless(error, results))
+        messages.error(request, error.message)
         return back
     messages.success(request, ready_message(len(results), notify))
     return back
@@ -370,11 +325,9 @@ def code_unmark(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         return back
     results = [r for _c, r in pairs]
     try:
-        with transaction.atomic():
-            for group in _by_instance(pairs):
-                reporting.unmark(request.user, results=group)
+        codes.unmark_by_code(request.user, results=results)
     except ResultError as error:
-        messages.error(request, _nameless(error, results))
+        messages.error(request, error.message)
         return back
     messages.success(request, unmarked_message(len(results)))
     return back

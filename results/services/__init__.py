@@ -2,6 +2,7 @@
 
 - reporting: save drafts, mark ready, un-mark, correct, discard (T-REP-1..5)
 - certifying: the examiner's decision (T-CERT-1..3)
+- codes: the same acts by anonymisation code, over a session's course instances (T-ANON-1)
 - removal: prepare, withdraw and certify the removal of a result (T-REM-1)
 - annotations: annotation columns and points-to-grades tables (T-REP-2, B-8)
 - integration: records pushed by exam systems, their inbox and clients (T-EXT-1, B-7)
