@@ -18,6 +18,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from catalog.models import Course, CourseInstance
 from people.models import StaffRoleKind, User
+from results import workflow
+from results.models import Result, ResultAction
 
 REPORTING_ROLES = (StaffRoleKind.REPORTER, StaffRoleKind.CERTIFIER, StaffRoleKind.STUDY_ADMIN)
 CERTIFYING_ROLES = (StaffRoleKind.CERTIFIER,)
@@ -146,6 +148,32 @@ def reports_on(user: User, instance: CourseInstance) -> bool:
 @rules.predicate
 def certifies_on(user: User, instance: CourseInstance) -> bool:
     return Rights.load(user, instance.institution_id).may_certify(instance.course)
+
+
+# The right each act on a result asks for, as the services check it (results.services.common:
+# require_reporting or require_certifying).
+_REPORTING_ACTS = frozenset(
+    {
+        ResultAction.EDITED,
+        ResultAction.MARKED_READY,
+        ResultAction.UNMARKED,
+        ResultAction.DISCARDED,
+        ResultAction.REMOVAL_PREPARED,
+        ResultAction.REMOVAL_WITHDRAWN,
+    }
+)
+_CERTIFYING_ACTS = frozenset({ResultAction.CERTIFIED, ResultAction.REMOVED})
+
+
+def acts_on(rights: Rights, result: Result) -> frozenset[str]:
+    """The acts (ResultAction) the person whose `rights` these are may do on `result` now: those
+    results.workflow's table allows from its state, for which they have the right the act's
+    service asks. What a page offers; the services refuse the rest."""
+    course = result.course_instance.course
+    mine = (_REPORTING_ACTS if rights.may_report(course) else frozenset()) | (
+        _CERTIFYING_ACTS if rights.may_certify(course) else frozenset()
+    )
+    return frozenset(act for act in mine if workflow.allows(result.state, act))
 
 
 rules.add_perm("results.report_at", reports_at)

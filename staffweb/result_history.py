@@ -16,11 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from results import workflow
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
-from results.rules import certifies_at, reports_at
+from results.rules import acts_on, certifies_at, reports_at
 from results.services import removal
 from staffweb.access import require, rights
 from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
@@ -41,15 +40,13 @@ def _result(request: HttpRequest, result_id: uuid.UUID) -> Result:
 
 
 def _actions(request: HttpRequest, result: Result) -> dict:
-    course = result.course_instance.course
-    may_report = rights(request).may_report(course)
-    may_certify = rights(request).may_certify(course)
+    # What the page offers is what results.rules says the person may do now.
+    acts = acts_on(rights(request), result)
     return {
-        "may_certify": may_certify,
-        # What the page offers is what the transition table allows (results.workflow).
-        "may_prepare": may_report and workflow.allows(result.state, A.REMOVAL_PREPARED),
-        "may_withdraw": may_report and workflow.allows(result.state, A.REMOVAL_WITHDRAWN),
-        "may_remove": may_certify and workflow.allows(result.state, A.REMOVED),
+        "may_certify": rights(request).may_certify(result.course_instance.course),
+        "may_prepare": A.REMOVAL_PREPARED in acts,
+        "may_withdraw": A.REMOVAL_WITHDRAWN in acts,
+        "may_remove": A.REMOVED in acts,
     }
 
 

@@ -13,9 +13,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from notifications.models import Notification
 from people.models import StaffRoleKind as K
+from results import workflow
 from results.errors import NotAllowed, ResultError
-from results.models import Result, ResultEvent, ResultState
-from results.rules import Rights, certifiable_instances, reportable_instances
+from results.models import Result, ResultAction, ResultEvent, ResultState
+from results.rules import Rights, acts_on, certifiable_instances, reportable_instances
 from results.services import certifying, removal, reporting
 from results.validation import Entry
 from tests.factories import (
@@ -215,6 +216,41 @@ def test_rights_matrix(world, institution, other_institution, who, act):
     assert moved.version == (result.version + 1 if result else 1)
     last = ResultEvent.objects.filter(result=moved).latest("pk")
     assert last.actor_id == actor.pk
+
+
+# The workflow move each act of ACTS makes on an existing result.
+MOVES = {
+    "change a draft": ResultAction.EDITED,
+    "change a ready result": ResultAction.EDITED,
+    "mark ready": ResultAction.MARKED_READY,
+    "un-mark": ResultAction.UNMARKED,
+    "correct before certifying": ResultAction.EDITED,
+    "discard a draft": ResultAction.DISCARDED,
+    "certify": ResultAction.CERTIFIED,
+    "prepare a removal": ResultAction.REMOVAL_PREPARED,
+    "withdraw a prepared removal": ResultAction.REMOVAL_WITHDRAWN,
+    "remove a ready result": ResultAction.REMOVED,
+    "remove a certified result": ResultAction.REMOVED,
+    "certify a prepared removal": ResultAction.REMOVED,
+}
+
+
+@pytest.mark.parametrize("act", list(MOVES))
+@pytest.mark.parametrize(
+    "who", ["reporter of the course", "examiner of the course", "system administrator only"]
+)
+def test_what_a_page_offers_is_what_the_service_accepts(
+    world, institution, other_institution, who, act
+):
+    """results.rules.acts_on offers an act exactly when its service accepts it from this person
+    in this state (the matrix above), and never one the workflow has no move for."""
+    state, right, _call, _after = ACTS[act]
+    reports, certifies = ACTORS[who]
+    actor = make_actor(who, world, institution, other_institution)
+    result = result_in(world, state)
+    offered = acts_on(Rights.load(actor, institution.pk), result)
+    assert (MOVES[act] in offered) == (reports if right == REPORT else certifies)
+    assert all(workflow.allows(state, move) for move in offered)
 
 
 @pytest.mark.parametrize("who", list(ACTORS))
