@@ -7,7 +7,7 @@ whole Django stack (middleware, view, service, session), and prints the query co
         .venv/bin/python bench/report_page.py --students 500 [--one-page]
 
 A form may post at most DATA_UPLOAD_MAX_NUMBER_FIELDS fields (Django's default 1000), so with the
-setting as it is the sheet is split into pages (staffweb.reporting_sheet.Pager) and the first
+setting as it is the sheet is split into pages (staffweb.results.report.sheet.Pager) and the first
 page is measured; --one-page lifts the limit for this run to measure all N rows on one page.
 
 It builds a throwaway test database (test_<name>, migrated, dropped at the end) with the test

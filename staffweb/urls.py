@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from staffweb import exams, students, views
+from staffweb import views
+from staffweb.exams import views as exams
+from staffweb.students import views as students
 
 urlpatterns = [
     path("", views.staff_home, name="staff_home"),
@@ -18,7 +20,7 @@ urlpatterns = [
         students.record_leave,
         name="staff_student_leave",
     ),
-    path("students/<uuid:person_id>/certificates/", include("staffweb.certificate_urls")),
+    path("students/<uuid:person_id>/certificates/", include("staffweb.certificates.urls")),
     path("exams/", exams.session_list, name="staff_exams"),
     path("exams/new/", exams.session_create, name="staff_exam_new"),
     path("exams/<uuid:session_id>/", exams.session_detail, name="staff_exam"),
@@ -35,9 +37,10 @@ urlpatterns = [
     ),
     path("exams/<uuid:session_id>/codes/", exams.codes, name="staff_exam_codes"),
     path("exams/<uuid:session_id>/export/", exams.export, name="staff_exam_export"),
-    path("rights/", include("staffweb.rights_urls")),
-    path("results/file/", include("staffweb.reporting_file_urls")),
-    path("results/", include("staffweb.reporting_urls")),
-    path("results/certify/", include("staffweb.certifying_urls")),
-    path("integrations/", include("staffweb.integration_urls")),
+    path("rights/", include("staffweb.rights.urls")),
+    path("results/file/", include("staffweb.results.file.urls")),
+    path("results/", include("staffweb.results.report.urls")),
+    path("results/certify/", include("staffweb.results.certify.urls")),
+    path("results/certify/", include("staffweb.results.timeline.urls")),
+    path("integrations/", include("staffweb.integrations.urls")),
 ]

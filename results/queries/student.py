@@ -281,7 +281,7 @@ class StaffResultRow:
     # results are not yet certified (B-6: the grade would link the code to the person).
     grade_shown: bool
     # Whether the result's timeline (B-3) is open to this member of staff: a reporting right on
-    # the course, as staffweb.result_history requires.
+    # the course, as staffweb.results.timeline.views requires.
     timeline: bool
 
     @property

@@ -27,7 +27,7 @@ from results.models import (
 )
 from results.services import reporting
 from results.validation import Entry
-from staffweb.reporting_file import PENDING
+from staffweb.results.file.views import PENDING
 from tests.factories import StaffRoleFactory, UserFactory
 from tests.factories.exams import ActivitySessionFactory, SignupFactory
 from tests.factories.results import ResultFactory, grade, reporting_world

@@ -254,7 +254,7 @@ def test_bad_filter_says_so_and_shows_everything(several, sysadmin, client_for):
 
 
 def test_pages_keep_the_filter(several, institution, sysadmin, client_for, monkeypatch):
-    monkeypatch.setattr("staffweb.rights.PAGE_SIZE", 2)
+    monkeypatch.setattr("staffweb.rights.views.PAGE_SIZE", 2)
     client = client_for(sysadmin)
     first = client.get(LIST, {"q": "tom"})
     assert [r.role for r in first.context["page"]] == [K.CERTIFIER, K.REPORTER]

@@ -17,7 +17,7 @@ from people import rights_queries, services
 from people.models import StaffRole
 from people.rules import administers_rights_at
 from staffweb.access import require
-from staffweb.rights_forms import GrantForm, RoleFilterForm
+from staffweb.rights.forms import GrantForm, RoleFilterForm
 
 PAGE_SIZE = 50
 

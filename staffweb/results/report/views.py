@@ -8,7 +8,7 @@ course they hold no reporting right on a 403. Identity numbers travel only in PO
 students added by number are kept in the session.
 
 The report-by-code and points-to-grades pages of activity sessions are in
-staffweb.reporting_sessions.
+staffweb.results.report.sessions.
 """
 
 import uuid
@@ -33,7 +33,7 @@ from results.rules import reports_at
 from results.services import annotations, reporting
 from results.validation import Entry
 from staffweb.access import require, rights
-from staffweb.reporting_forms import (
+from staffweb.results.report.forms import (
     COURSE,
     ColumnForm,
     DiscardForm,
@@ -43,7 +43,7 @@ from staffweb.reporting_forms import (
     RemoveColumnForm,
     UnmarkForm,
 )
-from staffweb.reporting_sheet import (
+from staffweb.results.report.sheet import (
     GradeOptions,
     Pager,
     Posted,

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
-from results.rules import acts_on, certifies_at, reports_at
+from results.rules import acts_on, reports_at
 from results.services import removal
 from staffweb.access import require, rights
-from staffweb.certifying_forms import PrepareRemovalForm, RemoveForm, VersionForm
+from staffweb.results.certify.forms import PrepareRemovalForm, RemoveForm, VersionForm
 
 S = ResultState
 A = ResultAction
@@ -159,15 +159,4 @@ def remove(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         "staffweb/results/timeline/remove.html",
         {"result": result, "form": form, "prepared": prepared},
         status=status,
-    )
-
-
-@require_GET
-@require(certifies_at)
-def removals(request: HttpRequest) -> HttpResponse:
-    """Prepared removals waiting for this examiner (T-REM-1)."""
-    return render(
-        request,
-        "staffweb/results/certify/removals.html",
-        {"rows": certify_queries.prepared_removals(request.user, request.institution)},
     )

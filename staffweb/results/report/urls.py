@@ -2,56 +2,56 @@
 
 from django.urls import path
 
-from staffweb import reporting, reporting_sessions
+from staffweb.results.report import sessions, views
 
 urlpatterns = [
-    path("", reporting.instance_list, name="staff_report"),
+    path("", views.instance_list, name="staff_report"),
     path(
         "sessions/<uuid:session_id>/report/",
-        reporting_sessions.code_sheet,
+        sessions.code_sheet,
         name="staff_report_codes",
     ),
     path(
         "sessions/<uuid:session_id>/report/ready/",
-        reporting_sessions.code_mark_ready,
+        sessions.code_mark_ready,
         name="staff_report_codes_ready",
     ),
     path(
         "sessions/<uuid:session_id>/report/unmark/",
-        reporting_sessions.code_unmark,
+        sessions.code_unmark,
         name="staff_report_codes_unmark",
     ),
     path(
         "sessions/<uuid:session_id>/thresholds/",
-        reporting_sessions.thresholds,
+        sessions.thresholds,
         name="staff_report_thresholds",
     ),
-    path("<uuid:instance_id>/", reporting.instance_page, name="staff_report_instance"),
-    path("<uuid:instance_id>/columns/", reporting.column_add, name="staff_report_column_add"),
+    path("<uuid:instance_id>/", views.instance_page, name="staff_report_instance"),
+    path("<uuid:instance_id>/columns/", views.column_add, name="staff_report_column_add"),
     path(
         "<uuid:instance_id>/columns/remove/",
-        reporting.column_remove,
+        views.column_remove,
         name="staff_report_column_remove",
     ),
-    path("<uuid:instance_id>/<str:target>/", reporting.sheet, name="staff_report_sheet"),
+    path("<uuid:instance_id>/<str:target>/", views.sheet, name="staff_report_sheet"),
     path(
         "<uuid:instance_id>/<str:target>/ready/",
-        reporting.mark_ready,
+        views.mark_ready,
         name="staff_report_ready",
     ),
     path(
         "<uuid:instance_id>/<str:target>/unmark/",
-        reporting.unmark,
+        views.unmark,
         name="staff_report_unmark",
     ),
     path(
         "<uuid:instance_id>/<str:target>/find/",
-        reporting.find_student,
+        views.find_student,
         name="staff_report_find",
     ),
     path(
         "<uuid:instance_id>/<str:target>/discard/<uuid:result_id>/",
-        reporting.discard,
+        views.discard,
         name="staff_report_discard",
     ),
 ]

@@ -24,7 +24,7 @@ from results.models import RejectedRecord
 from results.queries import integration as integration_queries
 from results.services import integration
 from staffweb.access import require
-from staffweb.integration_forms import ClientForm, CorrectionForm, DismissForm, InboxFilterForm
+from staffweb.integrations.forms import ClientForm, CorrectionForm, DismissForm, InboxFilterForm
 
 PAGE_SIZE = 50
 

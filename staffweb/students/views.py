@@ -23,7 +23,7 @@ from registration.models import CourseParticipation, ProgrammeParticipation
 from registration.rules import manages_students_at
 from results.queries import student as result_queries
 from staffweb.access import require
-from staffweb.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
+from staffweb.students.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 
 # The overview shows the newest few; the certificates page has them all.
 LATEST_CERTIFICATES = 3

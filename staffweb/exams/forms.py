@@ -10,7 +10,7 @@ from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession, SessionKind
 from exams.staff_services import SessionData
 from ladokportal import clock
-from staffweb.forms import parse_student_key
+from staffweb.students.forms import parse_student_key
 
 # <input type="datetime-local"> sends 2026-05-04T08:00; the time is Swedish (Europe/Stockholm),
 # which is the portal's TIME_ZONE, so Django makes it aware in that zone.

@@ -25,7 +25,7 @@ from ladokportal import clock
 from ladokportal.errors import NotAllowed
 from registration.staff_queries import find_student
 from staffweb.access import require
-from staffweb.exam_forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
+from staffweb.exams.forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
 
 
 def _session_or_404(request: HttpRequest, session_id: uuid.UUID) -> ActivitySession:

@@ -6,8 +6,9 @@ results.queries.report.code_sheet, whose rows carry codes and results only; the 
 stays in this process. Nothing the page sends names a student - no name, identity number, person
 or result id - and the acts it calls (results.services.codes) answer in messages that name none.
 
-Rights as in staffweb.reporting: 403 without any reporting right at the university, 404 for a
-session of another university, 403 for one with no course instance the person may report on.
+Rights as in staffweb.results.report.views: 403 without any reporting right at the university,
+404 for a session of another university, 403 for one with no course instance the person may
+report on.
 """
 
 import datetime
@@ -34,16 +35,8 @@ from results.rules import reports_at
 from results.services import annotations, codes
 from results.validation import Entry
 from staffweb.access import require, rights
-from staffweb.reporting import (
-    first_error,
-    proposal_problem,
-    ready_form,
-    ready_message,
-    saved_message,
-    unmarked_message,
-)
-from staffweb.reporting_forms import MarkReadyForm, ThresholdsForm, UnmarkForm
-from staffweb.reporting_sheet import (
+from staffweb.results.report.forms import MarkReadyForm, ThresholdsForm, UnmarkForm
+from staffweb.results.report.sheet import (
     GradeOptions,
     Pager,
     Posted,
@@ -51,6 +44,14 @@ from staffweb.reporting_sheet import (
     code_rows,
     column_labels,
     read_sheet,
+)
+from staffweb.results.report.views import (
+    first_error,
+    proposal_problem,
+    ready_form,
+    ready_message,
+    saved_message,
+    unmarked_message,
 )
 
 

@@ -3,18 +3,18 @@
 
 from django.urls import path
 
-from staffweb import reporting_file
+from staffweb.results.file import views
 
 urlpatterns = [
-    path("<uuid:instance_id>/<str:module>/", reporting_file.upload, name="staff_results_file"),
+    path("<uuid:instance_id>/<str:module>/", views.upload, name="staff_results_file"),
     path(
         "<uuid:instance_id>/<str:module>/save/",
-        reporting_file.save,
+        views.save,
         name="staff_results_file_save",
     ),
     path(
         "<uuid:instance_id>/<str:module>/template/",
-        reporting_file.template,
+        views.template,
         name="staff_results_file_template",
     ),
 ]

@@ -5,7 +5,7 @@ notification named this examiner, T-CERT-3) → an instance's ready results, whe
 chooses results, un-marks or corrects one → "Review" stores the chosen public ids as a batch in
 the session → the preview (B-4) shows what becomes visible, with warnings, and carries every
 result's public id and version → "Certify" asks for re-authentication once per batch
-(staffweb.certifying_reauth) and calls results.services.certifying.certify with exactly those
+(staffweb.results.certify.reauth) and calls results.services.certifying.certify with exactly those
 versions: a result changed since the preview refuses the whole batch, nothing is certified.
 
 Rights (T-ROLE-1) come from results.rules: a page of another university is a 404 (the scoped
@@ -34,9 +34,9 @@ from results.queries import common as common_queries
 from results.rules import certifies_at
 from results.services import certifying, reporting
 from results.validation import Entry
-from staffweb import certifying_reauth
 from staffweb.access import require, rights
-from staffweb.certifying_forms import CorrectForm
+from staffweb.results.certify import reauth
+from staffweb.results.certify.forms import CorrectForm
 
 BATCHES = "certify_batches"
 # Batches kept in the session at most: a few open previews (tabs), never an unbounded list.
@@ -189,7 +189,7 @@ def preview_page(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) ->
 
 
 @require_POST
-@certifying_reauth.resumable
+@reauth.resumable
 @require(certifies_at)
 def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> HttpResponse:
     """The formal decision (T-CERT-1): the previewed results at the previewed versions, in one
@@ -207,8 +207,8 @@ def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> Http
     if not versions or sorted(versions) != sorted(batch["results"]):
         messages.error(request, _("The results sent differ from the review. Review them again."))
         return back
-    if not certifying_reauth.authenticated_since(request, batch["shown_at"]):
-        return certifying_reauth.ask(request)
+    if not reauth.authenticated_since(request, batch["shown_at"]):
+        return reauth.ask(request)
     results = certify_queries.results_by_public_id(list(versions))
     if any(r.course_instance_id != instance.pk for r in results):
         raise Http404
@@ -359,4 +359,15 @@ def session_page(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
             "rows": certify_queries.session_results(session, instances, SESSION_STATES[status]),
             "instances": instances,
         },
+    )
+
+
+@require_GET
+@require(certifies_at)
+def removals(request: HttpRequest) -> HttpResponse:
+    """Prepared removals waiting for this examiner (T-REM-1)."""
+    return render(
+        request,
+        "staffweb/results/certify/removals.html",
+        {"rows": certify_queries.prepared_removals(request.user, request.institution)},
     )

@@ -1,6 +1,6 @@
 """Presentation forms of the staff Report pages (T-REP-1..4, T-REP-2, B-8). They parse input;
 results.services.reporting and results.services.annotations do the writing. The rows of the
-report sheet itself are read by staffweb.reporting_sheet."""
+report sheet itself are read by staffweb.results.report.sheet."""
 
 import re
 from decimal import Decimal
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Grade, Module
 from people.models import User
 from results.models import AnnotationKind
-from staffweb.forms import StudentSearchForm
+from staffweb.students.forms import StudentSearchForm
 
 COURSE = "course"  # the target that stands for the whole course's grade in URLs and forms
 

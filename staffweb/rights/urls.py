@@ -1,0 +1,12 @@
+"""Rights administration (T-ROLE-1), included under /staff/rights/ by staffweb.urls."""
+
+from django.urls import path
+
+from staffweb.rights import views
+
+urlpatterns = [
+    path("", views.role_list, name="staff_rights"),
+    path("grant/", views.grant, name="staff_rights_grant"),
+    path("history/", views.history, name="staff_rights_history"),
+    path("<int:role_id>/revoke/", views.revoke, name="staff_rights_revoke"),
+]
