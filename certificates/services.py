@@ -26,7 +26,7 @@ from certificates.models import (
 from institutions.models import Institution, InstitutionSettings
 from ladokportal import clock
 from people.models import Person, User
-from registration.rules import manages_students_at
+from people.rules import administers_studies_at
 
 # A fresh check code that collides with an issued one is drawn again (odds about 1 in 2^55).
 CODE_ATTEMPTS = 5
@@ -35,7 +35,7 @@ CODE_ATTEMPTS = 5
 def _may_create(actor: User, person: Person, institution: Institution) -> bool:
     if actor.person_id is not None and actor.person_id == person.pk:
         return True
-    return manages_students_at(actor, institution.pk)
+    return administers_studies_at(actor, institution.pk)
 
 
 def _validity(institution: Institution, today: datetime.date) -> datetime.date:

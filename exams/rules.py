@@ -1,5 +1,6 @@
 """Who on the staff runs activity sessions (T-ADM-3): study administrators of the university,
-or of the org unit giving one of the session's courses."""
+or of the org unit giving one of the session's courses. Whether someone is a study administrator
+anywhere at the university is people.rules.administers_studies_at."""
 
 import rules
 from django.db.models import Q
@@ -23,15 +24,4 @@ def manages_session(user: User, session: ActivitySession) -> bool:
     ).exists()
 
 
-@rules.predicate
-def manages_sessions_at(user: User, institution_id: int) -> bool:
-    return (
-        user.is_authenticated
-        and user.staff_roles.filter(
-            institution_id=institution_id, role=StaffRoleKind.STUDY_ADMIN
-        ).exists()
-    )
-
-
 rules.add_perm("exams.manage_session", manages_session)
-rules.add_perm("exams.manage_sessions", manages_sessions_at)

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession, SessionKind, Signup
-from exams.rules import manages_session, manages_sessions_at
+from exams.rules import manages_session
 from institutions.models import Institution
 from ladokportal import clock
 from ladokportal.errors import DomainError, NotAllowed
 from people.models import User
+from people.rules import administers_studies_at
 from registration.rules import managed_course_instances
 
 # Letters, digits and hyphens: the label is the prefix of the session's anonymisation codes.
@@ -71,7 +72,7 @@ _M2M = ("course_instances", "modules")
 
 def create_session(actor: User, *, institution: Institution, data: SessionData) -> ActivitySession:
     """A new session at the university, examining course instances the actor manages there."""
-    if not manages_sessions_at(actor, institution.pk):
+    if not administers_studies_at(actor, institution.pk):
         raise NotAllowed(_("Only study administrators create activity sessions."))
     with transaction.atomic():
         _check(actor, institution, data, session=None, participants=0)

@@ -1,4 +1,6 @@
-"""Who grants and revokes staff rights (T-ROLE-1): the system administrators of a university with
+"""Who administers what at a university, from StaffRole rows.
+
+Who grants and revokes staff rights (T-ROLE-1): the system administrators of a university with
 a role for the whole university. A system administrator's role narrowed to an org unit or a
 course gives no such right (StaffRole.administers_rights says the same of one row)."""
 
@@ -19,4 +21,19 @@ def administers_rights_at(user: User, institution_id: int) -> bool:
     )
 
 
+@rules.predicate
+def administers_studies_at(user: User, institution_id: int) -> bool:
+    """A study administrator's role at the university, for the whole of it, an org unit or a
+    course (T-ADM-3): the guard of the student, exam session, integration and certificate pages,
+    and the first check of their services. Which courses and sessions the role covers is
+    registration.rules.manages_course_instance and exams.rules.manages_session."""
+    return (
+        user.is_authenticated
+        and user.staff_roles.filter(
+            institution_id=institution_id, role=StaffRoleKind.STUDY_ADMIN
+        ).exists()
+    )
+
+
 rules.add_perm("people.administer_rights", administers_rights_at)
+rules.add_perm("people.administer_studies", administers_studies_at)

@@ -39,10 +39,4 @@ def managed_course_instances(user: User, institution_id: int) -> QuerySet[Course
     return CourseInstance.objects.filter(institution_id=institution_id).filter(Exists(covering))
 
 
-@rules.predicate
-def manages_students_at(user: User, institution_id: int) -> bool:
-    return user.is_authenticated and _roles(user, institution_id).exists()
-
-
 rules.add_perm("registration.manage_course_instance", manages_course_instance)
-rules.add_perm("registration.manage_students", manages_students_at)

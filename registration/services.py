@@ -20,6 +20,7 @@ from ladokportal import clock
 from ladokportal.errors import DomainError, NotAllowed
 from ladokportal.templatetags.portal import credits as format_credits
 from people.models import Person, User
+from people.rules import administers_studies_at
 from registration import eligibility, workflow
 from registration.models import (
     ACTIVE_STATES,
@@ -32,7 +33,7 @@ from registration.models import (
     ProgrammeParticipation,
     Registration,
 )
-from registration.rules import manages_course_instance, manages_students_at
+from registration.rules import manages_course_instance
 
 S = ParticipationState
 
@@ -514,7 +515,7 @@ def record_leave(
     guaranteed_return: bool,
 ) -> LeaveOfAbsence:
     """A leave of absence (studieuppehåll) from a programme, shown on the programme page."""
-    if not manages_students_at(actor, participation.institution_id):
+    if not administers_studies_at(actor, participation.institution_id):
         raise NotAllowed(_("Only study administrators record a leave of absence."))
     if end < start:
         raise RegistrationError(_("The leave must end on or after the day it starts."))

@@ -3,7 +3,7 @@
 A staff page is for someone with a staff role at the current university for whom a named
 predicate of the domain's rules holds there:
 
-    @require(manages_students_at)    # registration.rules: study administrators
+    @require(administers_studies_at)  # people.rules: study administrators
     @require(reports_at)             # results.rules: any reporting right at the university
     @require(certifies_at)           # results.rules: examiners
     @require(administers_rights_at)  # people.rules: system administrators of the whole university

@@ -32,8 +32,8 @@ from exams.models import ActivitySession, Signup
 from institutions.models import Institution
 from people import identity
 from people.models import Person, User
+from people.rules import administers_studies_at
 from registration.models import CourseParticipation
-from registration.rules import manages_students_at
 from results.api_auth import hash_token, new_token
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import (
@@ -516,7 +516,7 @@ def _mark_applied(
 
 
 def _require_study_admin(actor: User, institution_id: int) -> None:
-    if not manages_students_at(actor, institution_id):
+    if not administers_studies_at(actor, institution_id):
         raise NotAllowed(_("Only a study administrator may do this."))
 
 

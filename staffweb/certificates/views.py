@@ -26,7 +26,7 @@ from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
 from ladokportal import clock
 from people.models import Person
-from registration.rules import manages_students_at
+from people.rules import administers_studies_at
 from registration.staff_queries import student_at
 from staffweb.access import require
 
@@ -88,7 +88,7 @@ def _staff_form(*args, **kwargs) -> CertificateForm:
 
 
 @require_http_methods(["GET", "POST"])
-@require(manages_students_at)
+@require(administers_studies_at)
 def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """GET: the student's certificates and the form; POST: create one on the student's behalf
     (S-CERT-1), then its page. A refused request shows the form again with the reason."""
@@ -114,7 +114,7 @@ def certificate_list(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
 @never_cache
 @vary_on_headers("HX-Request")
 @require_GET
-@require(manages_students_at)
+@require(administers_studies_at)
 def certificate_page(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> HttpResponse:
@@ -133,7 +133,7 @@ def certificate_page(
 
 @never_cache
 @require_GET
-@require(manages_students_at)
+@require(administers_studies_at)
 def certificate_download(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> FileResponse:
@@ -146,7 +146,7 @@ def certificate_download(
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def certificate_retry(
     request: HttpRequest, person_id: uuid.UUID, public_id: uuid.UUID
 ) -> HttpResponse:

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
-from exams.rules import manages_sessions_at
 from ladokportal import clock
 from ladokportal.errors import NotAllowed
+from people.rules import administers_studies_at
 from registration.staff_queries import find_student
 from staffweb.access import require
 from staffweb.exams.forms import CodeListingForm, ExportForm, ParticipantForm, SessionForm
@@ -40,7 +40,7 @@ def _session_or_404(request: HttpRequest, session_id: uuid.UUID) -> ActivitySess
 
 
 @require_GET
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def session_list(request: HttpRequest) -> HttpResponse:
     listing = staff_queries.session_list(request.user, request.institution)
     return render(request, "staffweb/exams/list.html", {"listing": listing})
@@ -78,7 +78,7 @@ def _save(request: HttpRequest, form: SessionForm, session: ActivitySession | No
 
 
 @require_http_methods(["GET", "POST"])
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def session_create(request: HttpRequest) -> HttpResponse:
     form = _session_form(request, None)
     if request.method == "POST":
@@ -92,7 +92,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     form = _session_form(request, session)
@@ -105,7 +105,7 @@ def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     row = staff_queries.session_row(session)
@@ -131,7 +131,7 @@ def _back_to(session: ActivitySession, anchor: str = "participants") -> HttpResp
 
 
 @require_POST
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
     form = ParticipantForm(request.POST)
@@ -160,7 +160,7 @@ def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def participant_remove(
     request: HttpRequest, session_id: uuid.UUID, signup_id: uuid.UUID
 ) -> HttpResponse:
@@ -185,7 +185,7 @@ def participant_remove(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """T-ANON-1: the code key of an anonymous exam, after the reason is given and logged. The key
     is on this POST's response only (no redirect, no link, not cached): nothing else shows it."""
@@ -208,7 +208,7 @@ def codes(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @never_cache
 @require_GET
-@require(manages_sessions_at)
+@require(administers_studies_at)
 def export(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     """The participant list as CSV or xlsx (?format=csv|xlsx), without codes (B-6)."""
     session = _session_or_404(request, session_id)

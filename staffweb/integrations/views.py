@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registration.rules import manages_students_at
+from people.rules import administers_studies_at
 from results.errors import ResultError
 from results.models import RejectedRecord
 from results.queries import integration as integration_queries
@@ -37,7 +37,7 @@ def _record_or_404(request: HttpRequest, record_id: uuid.UUID) -> RejectedRecord
 
 
 @require_GET
-@require(manages_students_at)
+@require(administers_studies_at)
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET)
     records = integration_queries.inbox(request.institution, state=form.state_filter())
@@ -54,7 +54,7 @@ def _record_page(request: HttpRequest, record: RejectedRecord, **forms) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-@require(manages_students_at)
+@require(administers_studies_at)
 def record(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     """The record, and "Correct and re-apply": the form posts here."""
     found = _record_or_404(request, record_id)
@@ -77,7 +77,7 @@ def record(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def dismiss(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     found = _record_or_404(request, record_id)
     form = DismissForm(request.POST)
@@ -101,7 +101,7 @@ def dismiss(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
-@require(manages_students_at)
+@require(administers_studies_at)
 def clients(request: HttpRequest) -> HttpResponse:
     rows = integration_queries.clients_at(request.institution)
     return render(request, "staffweb/integrations/clients.html", {"clients": rows})
@@ -109,7 +109,7 @@ def clients(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@require(manages_students_at)
+@require(administers_studies_at)
 def client_create(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ClientForm(
@@ -135,7 +135,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def client_deactivate(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     client = integration_queries.client_at(request.institution, client_id)
     if client is None:

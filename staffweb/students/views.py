@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from certificates import staff_queries as certificate_queries
 from ladokportal import clock
 from people.models import Person
+from people.rules import administers_studies_at
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
-from registration.rules import manages_students_at
 from results.queries import student as result_queries
 from staffweb.access import require
+from staffweb.refusals import attempt
 from staffweb.students.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 
 # The overview shows the newest few; the certificates page has them all.
@@ -36,7 +37,7 @@ def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
     return person
 
 
-@require(manages_students_at)
+@require(administers_studies_at)
 def search(request: HttpRequest) -> HttpResponse:
     """T-ADM-2: the number is posted; a hit redirects to the student's overview."""
     form = StudentSearchForm(request.POST or None)
@@ -60,7 +61,7 @@ def _with_results(
     return [(c, results.of(c.participation.course_instance_id)) for c in courses]
 
 
-@require(manages_students_at)
+@require(administers_studies_at)
 def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
     today = clock.today()
@@ -110,7 +111,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _student_or_404(request, person_id)
     choices = staff_queries.admission_choices(request.user, request.institution, clock.today())
@@ -137,7 +138,7 @@ def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def register(
     request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
 ) -> HttpResponse:
@@ -155,25 +156,25 @@ def register(
         participation.course_instance.periods.select_related("study_period"),
         sequence=form.cleaned_data["sequence"],
     )
-    try:
-        services.register_on_behalf(request.user, participation=participation, period=period)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.register_on_behalf(
+            request.user, participation=participation, period=period
+        ),
+        lambda: (
             _("%(name)s is registered on %(course)s for %(period)s.")
             % {
                 "name": person.full_name,
                 "course": participation.course_instance.course.name,
                 "period": period.study_period.name,
-            },
-        )
+            }
+        ),
+    )
     return _back(person, f"course-{participation.public_id}")
 
 
 @require_POST
-@require(manages_students_at)
+@require(administers_studies_at)
 def record_leave(
     request: HttpRequest, person_id: uuid.UUID, participation_id: uuid.UUID
 ) -> HttpResponse:
@@ -190,20 +191,16 @@ def record_leave(
         _form_errors(request, form)
         return _back(person, anchor)
     data = form.cleaned_data
-    try:
-        services.record_leave(
+    attempt(
+        request,
+        lambda: services.record_leave(
             request.user,
             participation=participation,
             start=data["start"],
             end=data["end"],
             guaranteed_return=data["guaranteed_return"],
-        )
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Leave of absence recorded: %(start)s – %(end)s.")
-            % {"start": data["start"].isoformat(), "end": data["end"].isoformat()},
-        )
+        ),
+        _("Leave of absence recorded: %(start)s – %(end)s.")
+        % {"start": data["start"].isoformat(), "end": data["end"].isoformat()},
+    )
     return _back(person, anchor)

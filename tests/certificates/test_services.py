@@ -122,7 +122,7 @@ def test_another_student_may_not_create_one_for_someone_else(institution, studen
 def test_a_study_administrator_of_the_university_creates_one_on_the_students_behalf(
     institution, student, study_admin
 ):
-    """S-CERT-1 on the staff side: registration.rules.manages_students_at."""
+    """S-CERT-1 on the staff side: people.rules.administers_studies_at."""
     certificate = create(study_admin, student.person, institution)
 
     assert (certificate.person, certificate.created_by) == (student.person, study_admin)

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 
 from ladokportal.errors import NotAllowed
 from people.models import StaffRoleKind, User
-from registration.rules import manages_students_at
+from people.rules import administers_studies_at
 from results.rules import Rights, certifies_at, reports_at
 from staffweb.access import any_staff_member, require, rights
 from tests.factories import StaffRoleFactory, UserFactory
@@ -16,7 +16,7 @@ from tests.factories import StaffRoleFactory, UserFactory
 K = StaffRoleKind
 
 
-@require(manages_students_at)
+@require(administers_studies_at)
 def _students_page(request, number):
     return HttpResponse(f"page {number}")
 

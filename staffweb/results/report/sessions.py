@@ -40,10 +40,9 @@ from staffweb.results.report.sheet import (
     GradeOptions,
     Pager,
     Posted,
-    SheetForm,
     code_rows,
-    column_labels,
     read_sheet,
+    sheet_context,
 )
 from staffweb.results.report.views import (
     first_error,
@@ -149,17 +148,8 @@ def _render(
             "page_base": _url("staff_report_codes", found, module),
             "pager": pager,
             "thresholds_url": _url("staff_report_thresholds", data.activity_session, module),
-            "rows": rows,
-            "columns": column_labels(data.kinds),
-            "has_drafts": any(r.select == "ready" for r in rows),
-            "has_ready": any(r.select == "unmark" for r in rows),
-            "with_errors": [r for r in rows if r.errors],
-            "problem": problem,
-            "notice": notice,
-            "header": header or SheetForm(),
             "ready_form": _ready_form(request, data.activity_session, module),
-            "today": clock.today().isoformat(),
-            "readonly_span": 2 + len(data.kinds),
+            **sheet_context(rows, data.kinds, header=header, problem=problem, notice=notice),
         },
     )
 
@@ -276,14 +266,20 @@ def _picked(found, module, selected: dict[str, int], state: str | None):
     return [(c, r) for c, r in pairs if state is None or r.state == state]
 
 
-@require_POST
-@require(reports_at)
-def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def _acting_on_codes(request: HttpRequest, session_id: uuid.UUID):
+    """The anonymous session and module a bulk act by code is about, and the way back."""
     found, _instances = _session_or_404(request, session_id)
     module, _modules = _chosen_module(request, found)
     if module is None or not found.anonymous:
         raise Http404
     back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
+    return found, module, back
+
+
+@require_POST
+@require(reports_at)
+def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    found, module, back = _acting_on_codes(request, session_id)
     form = _ready_form(request, found, module, request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -315,11 +311,7 @@ def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
 @require_POST
 @require(reports_at)
 def code_unmark(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
-    found, _instances = _session_or_404(request, session_id)
-    module, _modules = _chosen_module(request, found)
-    if module is None or not found.anonymous:
-        raise Http404
-    back = redirect(_url("staff_report_codes", found, module, "ready", _page(request)))
+    found, module, back = _acting_on_codes(request, session_id)
     pairs = _picked(found, module, UnmarkForm(request.POST).selected(), None)
     if not pairs:
         messages.error(request, _("Tick at least one result marked as ready."))

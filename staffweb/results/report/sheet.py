@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Grade
+from ladokportal import clock
 from results import points
 from results.models import AnnotationKind
 
@@ -131,6 +132,25 @@ def input_cells(key: str, kinds: list[str], values: dict[str, str]) -> list[Cell
 
 def column_labels(kinds: list[str]) -> list[tuple[str, str]]:
     return [(kind, AnnotationKind(kind).label) for kind in kinds]
+
+
+def sheet_context(
+    rows: list, kinds: list[str], *, header=None, problem: str = "", notice: str = ""
+) -> dict:
+    """What the report sheet and the report-by-code sheet show alike: the rows and their
+    columns, which bulk acts apply, the errors and the header form."""
+    return {
+        "rows": rows,
+        "columns": column_labels(kinds),
+        "has_drafts": any(r.select == "ready" for r in rows),
+        "has_ready": any(r.select == "unmark" for r in rows),
+        "with_errors": [r for r in rows if r.errors],
+        "problem": problem,
+        "notice": notice,
+        "header": header or SheetForm(),
+        "today": clock.today().isoformat(),
+        "readonly_span": 2 + len(kinds),
+    }
 
 
 # --- Reading what came back -----------------------------------------------------------------------

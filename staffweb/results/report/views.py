@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import CourseInstance, Module
-from ladokportal import clock
 from results import validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
@@ -49,9 +48,9 @@ from staffweb.results.report.sheet import (
     Posted,
     RowView,
     SheetForm,
-    column_labels,
     name_rows,
     read_sheet,
+    sheet_context,
 )
 
 PER_PAGE = 50
@@ -241,18 +240,9 @@ def _render_sheet(
             "instance": course_instance,
             "module": module,
             "target": target_code(module),
-            "rows": rows,
-            "columns": column_labels(sheet.kinds),
-            "has_drafts": any(r.select == "ready" for r in rows),
-            "has_ready": any(r.select == "unmark" for r in rows),
-            "with_errors": [r for r in rows if r.errors],
-            "problem": problem,
-            "notice": notice,
-            "header": header or SheetForm(),
             "find_form": find or FindStudentForm(),
             "course_grade": module is None,
-            "today": clock.today().isoformat(),
-            "readonly_span": 2 + len(sheet.kinds),
+            **sheet_context(rows, sheet.kinds, header=header, problem=problem, notice=notice),
             "pager": pager,
             "page_base": base,
             "discard_base": f"{base}discard/",

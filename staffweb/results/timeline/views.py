@@ -22,6 +22,7 @@ from results.queries import certify as certify_queries
 from results.rules import acts_on, reports_at
 from results.services import removal
 from staffweb.access import require, rights
+from staffweb.refusals import attempt
 from staffweb.results.certify.forms import PrepareRemovalForm, RemoveForm, VersionForm
 
 S = ResultState
@@ -92,15 +93,13 @@ def prepare_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse:
         return _back(result)
     if not _versioned(result, form):
         return _timeline(request, result, prepare_form=form, status=400)
-    try:
-        removal.prepare_removal(request.user, result=result, reason=form.cleaned_data["reason"])
-    except ResultError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The removal is prepared. The result stays valid until the examiner removes it."),
-        )
+    attempt(
+        request,
+        lambda: removal.prepare_removal(
+            request.user, result=result, reason=form.cleaned_data["reason"]
+        ),
+        _("The removal is prepared. The result stays valid until the examiner removes it."),
+    )
     return _back(result)
 
 
@@ -112,12 +111,11 @@ def withdraw_removal(request: HttpRequest, result_id: uuid.UUID) -> HttpResponse
     if not _actions(request, result)["may_withdraw"] or not _versioned(result, form):
         messages.error(request, _("There is no prepared removal to withdraw."))
         return _back(result)
-    try:
-        removal.withdraw_removal(request.user, result=result)
-    except ResultError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The prepared removal is withdrawn."))
+    attempt(
+        request,
+        lambda: removal.withdraw_removal(request.user, result=result),
+        _("The prepared removal is withdrawn."),
+    )
     return _back(result)
 
 
