@@ -8,15 +8,15 @@
   service's message, already in the person's language; htmx is told to load that page whole.
   This is the fallback only. A view that can show the refusal better still catches it - beside a
   form's fields, on a form shown again with what the person typed, on the report sheet with every
-  row - and that stays the view's job. `attempt` is that job for the common case: do the act,
-  then a success message or the refusal's message, and the view goes back to its own page.
+  row - and that stays the view's job. `ladokportal.attempts.attempt` is that job for the
+  common case: do the act, then a success message or the refusal's message, and the view goes
+  on to its own page.
 
 Installed for every request (settings.MIDDLEWARE). The integration API answers its clients with
 its own JSON errors (results.api) and never lets one reach here.
 """
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -72,18 +72,3 @@ def _back(request: HttpRequest) -> str | None:
     if request.method == "GET" and request.path == start:
         return None
     return start
-
-
-def attempt(request: HttpRequest, act: Callable[[], Any], done: str | Callable[[], str]) -> bool:
-    """Do `act` (one service call) and tell the person how it went: `done` (or what it returns)
-    as a success message, or the refusal's message if a DomainError stopped it. A missing right
-    (NotAllowed) goes on to the 403. True when the act went through."""
-    try:
-        act()
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-        return False
-    messages.success(request, done() if callable(done) else done)
-    return True

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from exams import exports, services, staff_queries, staff_services
 from exams.models import ActivitySession
 from ladokportal import clock
+from ladokportal.attempts import attempt
 from ladokportal.errors import NotAllowed
 from people.rules import administers_studies_at
 from registration.staff_queries import find_student
@@ -146,16 +147,14 @@ def participant_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
             % {"university": request.institution.name},
         )
         return _back_to(session)
-    try:
-        services.add_participant(request.user, session=session, person=person)
-    except services.SignupError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.add_participant(request.user, session=session, person=person),
+        lambda _signup: (
             _("%(name)s is a participant. The student sees the session under Signed up.")
-            % {"name": person.full_name},
-        )
+            % {"name": person.full_name}
+        ),
+    )
     return _back_to(session)
 
 
@@ -171,15 +170,13 @@ def participant_remove(
         raise Http404
     if request.method == "GET":
         return render(request, "staffweb/exams/remove.html", {"session": session, "signup": signup})
-    try:
-        services.remove_participant(request.user, signup=signup)
-    except services.SignupError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is no longer a participant.") % {"name": signup.person.full_name},
-        )
+    attempt(
+        request,
+        lambda: services.remove_participant(request.user, signup=signup),
+        lambda _removed: (
+            _("%(name)s is no longer a participant.") % {"name": signup.person.full_name}
+        ),
+    )
     return _back_to(session)
 
 

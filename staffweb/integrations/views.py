@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ladokportal.attempts import attempt
 from people.rules import administers_studies_at
 from results.errors import ResultError
 from results.models import RejectedRecord
@@ -82,13 +83,13 @@ def dismiss(request: HttpRequest, record_id: uuid.UUID) -> HttpResponse:
     found = _record_or_404(request, record_id)
     form = DismissForm(request.POST)
     if form.is_valid():
-        try:
-            integration.dismiss(request.user, record=found, note=form.cleaned_data["note"])
-        except ResultError as error:
-            messages.error(request, str(error))
-            return redirect("staff_integration_record", record_id=found.public_id)
-        messages.success(request, _("The record is dismissed."))
-        return redirect("staff_integrations")
+        if attempt(
+            request,
+            lambda: integration.dismiss(request.user, record=found, note=form.cleaned_data["note"]),
+            _("The record is dismissed."),
+        ):
+            return redirect("staff_integrations")
+        return redirect("staff_integration_record", record_id=found.public_id)
     if not integration_queries.shaped(found).is_open:
         return _record_page(request, found)
     session = integration.SessionContext.load(found.session)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ladokportal.attempts import attempt
 from people import rights_queries, services
 from people.models import StaffRole
 from people.rules import administers_rights_at
@@ -92,20 +93,18 @@ def revoke(request: HttpRequest, role_id: int) -> HttpResponse:
     if request.method == "GET":
         refusal = services.revocation_refusal(request.user, row)
         return render(request, "staffweb/rights/revoke.html", {"row": row, "refusal": refusal})
-    try:
-        services.revoke_role(request.user, role_row=row)
-    except services.RoleError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.revoke_role(request.user, role_row=row),
+        lambda _revoked: (
             _("The role %(role)s of %(name)s for %(scope)s is revoked.")
             % {
                 "name": row.user.display_name,
                 "role": row.get_role_display(),
                 "scope": scope_label(row),
-            },
-        )
+            }
+        ),
+    )
     return redirect("staff_rights")
 
 

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
 from ladokportal import clock
+from ladokportal.attempts import attempt
 from people.models import Person
 from people.rules import administers_studies_at
 from registration import services, staff_queries
 from registration.models import CourseParticipation, ProgrammeParticipation
 from results.queries import student as result_queries
 from staffweb.access import require
-from staffweb.refusals import attempt
 from staffweb.students.forms import AdmitForm, LeaveForm, RegisterForm, StudentSearchForm
 
 # The overview shows the newest few; the certificates page has them all.
@@ -120,21 +120,21 @@ def admit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         _form_errors(request, form)
         return _back(person, "admit")
     instance = form.cleaned_data["course_instance"]
-    try:
-        participation = services.admit(request.user, person=person, course_instance=instance)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-        return _back(person, "admit")
-    messages.success(
+    admitted = attempt(
         request,
-        _("%(name)s is admitted to %(course)s %(instance)s.")
-        % {
-            "name": person.full_name,
-            "course": instance.course.name,
-            "instance": instance.instance_code,
-        },
+        lambda: services.admit(request.user, person=person, course_instance=instance),
+        lambda _participation: (
+            _("%(name)s is admitted to %(course)s %(instance)s.")
+            % {
+                "name": person.full_name,
+                "course": instance.course.name,
+                "instance": instance.instance_code,
+            }
+        ),
     )
-    return _back(person, f"course-{participation.public_id}")
+    if not admitted:
+        return _back(person, "admit")
+    return _back(person, f"course-{admitted.result.public_id}")
 
 
 @require_POST
@@ -161,7 +161,7 @@ def register(
         lambda: services.register_on_behalf(
             request.user, participation=participation, period=period
         ),
-        lambda: (
+        lambda _done: (
             _("%(name)s is registered on %(course)s for %(period)s.")
             % {
                 "name": person.full_name,

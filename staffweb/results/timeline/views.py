@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ladokportal.attempts import attempt
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
 from results.rules import acts_on, reports_at
 from results.services import removal
 from staffweb.access import require, rights
-from staffweb.refusals import attempt
 from staffweb.results.certify.forms import PrepareRemovalForm, RemoveForm, VersionForm
 
 S = ResultState
