@@ -61,8 +61,14 @@ pdf-deps:
 translations: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 
+# Two passes (tests/suite.py): everything but the browser tests on pytest-xdist workers
+# (TEST_WORKERS, default one per core), then the browser tests in one process (BROWSER_TESTS=no
+# leaves them out). PYTEST_ARGS go to both passes.
+TEST_WORKERS ?= auto
+BROWSER_TESTS ?= yes
+
 test: install browser-deps pdf-deps translations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	TEST_WORKERS=$(TEST_WORKERS) BROWSER_TESTS=$(BROWSER_TESTS) $(PY) -m tests.suite $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -133,7 +133,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, with a clear() that keeps to KEY_PREFIX (ladokportal.cache).
+            "BACKEND": "ladokportal.cache.PrefixedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ladokportal"),
         }
@@ -155,7 +156,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 150)
 # above the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_000)
-CELERY_TASK_DEFAULT_QUEUE = "ladokportal"
+# One queue name per installation (or per test process) sharing a Redis database.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "ladokportal"
 # Run by the one beat process (docs/deployment.md). A sweep that waited longer than the next one
 # is dropped instead of run late.
 CELERY_BEAT_SCHEDULE = {

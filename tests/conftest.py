@@ -2,11 +2,13 @@
 through the test client opens its own scope in the middleware, exactly as in production."""
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
@@ -28,11 +30,46 @@ from tests.factories import (
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--browser-tests",
+        choices=["with", "without", "only"],
+        default="with",
+        help="with (the default): run the browser tests too, last; without: leave them out "
+        "(the parallel pass of make test); only: run nothing else (its browser pass).",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """TEST_NOW=2026-12-05T23:30:00Z runs the suite as if it were then (tests/timetravel.py)."""
+    """TEST_NOW=2026-12-05T23:30:00Z runs the suite as if it were then (tests/timetravel.py).
+    The pytest-xdist controller fixes the offset here, before it starts its workers, so they
+    inherit one offset through the environment."""
     traveller = timetravel.start()
     if traveller is not None:
         config.add_cleanup(traveller.stop)
+    _own_cache_and_queue_per_xdist_worker()
+
+
+def _own_cache_and_queue_per_xdist_worker() -> None:
+    """pytest-xdist's workers share REDIS_URL's database: each takes its own cache key prefix
+    (allauth's and the verification page's rate-limit counters) and its own Celery queue, and
+    the real Celery workers it starts inherit both (tests/worker.py passes the environment on),
+    so no test counts another's attempts or takes another's tasks. Test databases are apart
+    already: pytest-django suffixes their names with the worker (_gw0, _gw1)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not django_settings.REDIS_URL:
+        return
+    prefix = f"{django_settings.CACHES['default'].get('KEY_PREFIX', '')}-{worker}"
+    queue = f"{django_settings.CELERY_TASK_DEFAULT_QUEUE}-{worker}"
+    os.environ["CACHE_KEY_PREFIX"] = prefix
+    os.environ["CELERY_QUEUE"] = queue
+    caches = {
+        **django_settings.CACHES,
+        "default": {**django_settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
+    # For the whole session; override_settings also drops any cache connection already made.
+    override_settings(CACHES=caches, CELERY_TASK_DEFAULT_QUEUE=queue).enable()
+    celery_app.conf.task_default_queue = queue
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -41,12 +78,23 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests last (after pytest-django's own ordering): Playwright's sync API keeps an
     event loop running in the main thread from the first browser test to the end of the
     session, and libraries that call asyncio.run (pyHanko's seal and its validation) cannot
-    run in a thread that has one."""
-    items.sort(key=lambda item: item.path.is_relative_to(BROWSER_TESTS))
+    run in a thread that has one. `--browser-tests=without` or `only` keeps one side."""
+    choice = config.getoption("--browser-tests")
+    if choice != "with":
+        wanted = choice == "only"
+        dropped = [item for item in items if _is_browser_test(item) != wanted]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if _is_browser_test(item) == wanted]
+    items.sort(key=_is_browser_test)
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.path.is_relative_to(BROWSER_TESTS)
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +105,6 @@ def django_db_modify_db_settings(
     in-memory database, where WAL and file locking do not exist, and threads share one
     connection's cache instead of taking the locks two visitors' requests take). Each process,
     every pytest-xdist worker included, has its own file in its own temporary folder."""
-    from django.conf import settings as django_settings
-
     database = django_settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         test = database.setdefault("TEST", {})
