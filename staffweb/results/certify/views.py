@@ -26,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import CourseInstance
+from ladokportal.attempts import attempt
+from ladokportal.errors import DomainError
 from results import preview
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
@@ -214,35 +216,36 @@ def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> Http
         raise Http404
     for result in results:
         result.version = versions[str(result.public_id)]
-    try:
+
+    def _certify() -> list[Result]:
         if len(results) != len(versions):
             raise StaleResult(
                 _("Some of the results are gone since the review. Nothing was certified.")
             )
-        certified = certifying.certify(request.user, results=results)
-    except StaleResult as error:
-        messages.error(
-            request,
-            _("Nothing was certified. %(reason)s The review below shows the results as they are.")
-            % {"reason": error},
-        )
-        return back
-    except ResultError as error:
-        messages.error(request, _("Nothing was certified. %(reason)s") % {"reason": error})
+        return certifying.certify(request.user, results=results)
+
+    if not attempt(request, _certify, _certified_message, refused=_not_certified_message):
         return back
     batches = dict(request.session.get(BATCHES, {}))
     batches.pop(batch_id, None)
     request.session[BATCHES] = batches
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d result is certified. The student can see it now.",
-            "%(count)d results are certified. The students can see them now.",
-            len(certified),
-        )
-        % {"count": len(certified)},
-    )
     return redirect(_instance_url(instance))
+
+
+def _certified_message(certified: list[Result]) -> str:
+    return ngettext(
+        "%(count)d result is certified. The student can see it now.",
+        "%(count)d results are certified. The students can see them now.",
+        len(certified),
+    ) % {"count": len(certified)}
+
+
+def _not_certified_message(error: DomainError) -> str:
+    if isinstance(error, StaleResult):
+        return _(
+            "Nothing was certified. %(reason)s The review below shows the results as they are."
+        ) % {"reason": error}
+    return _("Nothing was certified. %(reason)s") % {"reason": error}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -267,16 +270,14 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
         raise Http404
     result = _ready_result(request, instance, public_id)
     result.version = int(version)
-    try:
-        reporting.unmark(request.user, results=[result])
-    except ResultError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: reporting.unmark(request.user, results=[result]),
+        lambda _moved: (
             _("The result of %(name)s is a draft again. The reporter can change it.")
-            % {"name": result.person.full_name},
-        )
+            % {"name": result.person.full_name}
+        ),
+    )
     return redirect(_instance_url(instance, mine, module))
 
 

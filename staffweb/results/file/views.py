@@ -30,8 +30,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession
 from ladokportal import clock
+from ladokportal.attempts import attempt
+from ladokportal.errors import DomainError
 from results import fileimport, filetemplate
-from results.errors import NotAllowed, ResultError, StaleResult
+from results.errors import NotAllowed, StaleResult
 from results.models import ResultSource
 from results.rules import reports_at
 from results.services import reporting
@@ -272,25 +274,26 @@ def save(request: HttpRequest, instance_id: uuid.UUID, module: str) -> HttpRespo
     session = (
         ActivitySession.objects.filter(pk=data["session"]).first() if data["session"] else None
     )
-    try:
-        counts = reporting.save_drafts(
+    attempt(
+        request,
+        lambda: reporting.save_drafts(
             request.user,
             course_instance=instance,
             module=module_obj,
             entries=fileimport.entries_from_pending(data),
             source=ResultSource.FILE,
             activity_session=session,
-        )
-    except StaleResult as error:
-        messages.error(request, _stale_message(error, by_code=data["by_code"]))
-    except ResultError as error:
-        messages.error(
-            request,
-            _("%(reason)s Upload the file again to see which rows.") % {"reason": error},
-        )
-    else:
-        messages.success(request, _saved_message(counts))
+        ),
+        _saved_message,
+        refused=lambda error: _not_saved_message(error, by_code=data["by_code"]),
+    )
     return redirect(name, **kwargs)
+
+
+def _not_saved_message(error: DomainError, *, by_code: bool) -> str:
+    if isinstance(error, StaleResult):
+        return _stale_message(error, by_code=by_code)
+    return _("%(reason)s Upload the file again to see which rows.") % {"reason": error}
 
 
 def _stale_message(error: StaleResult, *, by_code: bool) -> str:

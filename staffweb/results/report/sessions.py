@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog.models import CourseInstance, Module
 from exams.models import ActivitySession
 from ladokportal import clock
+from ladokportal.attempts import attempt
 from people.models import Person
 from results import validation
 from results.errors import NotAllowed, ResultError
@@ -297,14 +298,13 @@ def code_mark_ready(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse
         return back
     results = [r for _c, r in pairs]
     notify = form.cleaned_data["notify"]
-    try:
-        codes.mark_ready_by_code(
+    attempt(
+        request,
+        lambda: codes.mark_ready_by_code(
             request.user, results=results, graded_by=form.cleaned_data["graded_by"], notify=notify
-        )
-    except ResultError as error:
-        messages.error(request, error.message)
-        return back
-    messages.success(request, ready_message(len(results), notify))
+        ),
+        lambda _marked: ready_message(len(results), notify),
+    )
     return back
 
 
@@ -317,12 +317,11 @@ def code_unmark(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Tick at least one result marked as ready."))
         return back
     results = [r for _c, r in pairs]
-    try:
-        codes.unmark_by_code(request.user, results=results)
-    except ResultError as error:
-        messages.error(request, error.message)
-        return back
-    messages.success(request, unmarked_message(len(results)))
+    attempt(
+        request,
+        lambda: codes.unmark_by_code(request.user, results=results),
+        lambda _unmarked: unmarked_message(len(results)),
+    )
     return back
 
 

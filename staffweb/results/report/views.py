@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import CourseInstance, Module
+from ladokportal.attempts import attempt
 from results import validation
 from results.errors import InvalidEntries, NotAllowed, ResultError
 from results.models import ResultState
@@ -157,21 +158,17 @@ def column_add(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Choose where the column goes and what it holds."))
         return _back_to_instance(course_instance)
     data = form.cleaned_data
-    try:
-        column = annotations.add_column(
+    attempt(
+        request,
+        lambda: annotations.add_column(
             request.user,
             course_instance=course_instance,
             module=_module_for(course_instance, data["target"]),
             kind=data["kind"],
             shown_to_student=data["shown_to_student"],
-        )
-    except ResultError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The column “%(kind)s” is added.") % {"kind": column.get_kind_display()},
-        )
+        ),
+        lambda column: _("The column “%(kind)s” is added.") % {"kind": column.get_kind_display()},
+    )
     return _back_to_instance(course_instance)
 
 
@@ -183,17 +180,16 @@ def column_remove(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data
-    try:
-        annotations.remove_column(
+    attempt(
+        request,
+        lambda: annotations.remove_column(
             request.user,
             course_instance=course_instance,
             module=_module_for(course_instance, data["target"]),
             kind=data["kind"],
-        )
-    except ResultError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The column is removed. Values already reported are kept."))
+        ),
+        _("The column is removed. Values already reported are kept."),
+    )
     return _back_to_instance(course_instance)
 
 
@@ -410,14 +406,13 @@ def mark_ready(request: HttpRequest, instance_id: uuid.UUID, target: str) -> Htt
         messages.error(request, _("Tick at least one draft to mark as ready."))
         return back
     notify = form.cleaned_data["notify"]
-    try:
-        moved = reporting.mark_ready(
+    attempt(
+        request,
+        lambda: reporting.mark_ready(
             request.user, results=results, graded_by=form.cleaned_data["graded_by"], notify=notify
-        )
-    except ResultError as error:
-        messages.error(request, str(error))
-        return back
-    messages.success(request, ready_message(len(moved), notify))
+        ),
+        lambda moved: ready_message(len(moved), notify),
+    )
     return back
 
 
@@ -446,12 +441,11 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID, target: str) -> HttpRes
     if not results:
         messages.error(request, _("Tick at least one result marked as ready."))
         return back
-    try:
-        moved = reporting.unmark(request.user, results=results)
-    except ResultError as error:
-        messages.error(request, str(error))
-        return back
-    messages.success(request, unmarked_message(len(moved)))
+    attempt(
+        request,
+        lambda: reporting.unmark(request.user, results=results),
+        lambda moved: unmarked_message(len(moved)),
+    )
     return back
 
 
@@ -478,15 +472,13 @@ def discard(
     form = DiscardForm(request.POST or None, initial={"version": result.version})
     if request.method == "POST" and form.is_valid():
         result.version = form.cleaned_data["version"]
-        try:
-            reporting.discard_draft(request.user, result=result)
-        except ResultError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("The draft of %(name)s is discarded.") % {"name": result.person.full_name},
-            )
+        attempt(
+            request,
+            lambda: reporting.discard_draft(request.user, result=result),
+            lambda _discarded: (
+                _("The draft of %(name)s is discarded.") % {"name": result.person.full_name}
+            ),
+        )
         return redirect(_sheet_url(course_instance, module))
     return render(
         request,
