@@ -23,14 +23,17 @@ university's, or one that does not exist, is a 404; one the person has no right 
 NotAllowed, 403 (DESIGN.md "How a request flows").
 """
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
 import rules
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from catalog.models import Course, CourseInstance
 from ladokportal.errors import NotAllowed
+from results.queries import common as common_queries
 from results.rules import Rights
 
 View = Callable[..., HttpResponse]
@@ -61,3 +64,20 @@ def rights(request: HttpRequest) -> Rights:
     """The person's result rights at the current university, read once per request (the
     `reports_at` and `certifies_at` guards read the same ones)."""
     return Rights.remembered(request.user, request.institution.pk)
+
+
+def course_instance_or_404(
+    request: HttpRequest,
+    instance_id: uuid.UUID,
+    right: Callable[[Rights, Course], bool],
+    *,
+    with_modules: bool = False,
+) -> CourseInstance:
+    """The course instance in the URL: 404 outside the current university, 403 (NotAllowed)
+    without `right` on its course, e.g. `Rights.may_report` or `Rights.may_certify`."""
+    found = common_queries.course_instance(instance_id, with_modules=with_modules)
+    if found is None:
+        raise Http404
+    if not right(rights(request), found.course):
+        raise NotAllowed
+    return found

@@ -33,25 +33,16 @@ from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultState
 from results.queries import certify as certify_queries
 from results.queries import common as common_queries
-from results.rules import certifies_at
+from results.rules import Rights, certifies_at
 from results.services import certifying, reporting
 from results.validation import Entry
-from staffweb.access import require, rights
+from staffweb.access import course_instance_or_404, require, rights
 from staffweb.results.certify import reauth
 from staffweb.results.certify.forms import CorrectForm
 
 BATCHES = "certify_batches"
 # Batches kept in the session at most: a few open previews (tabs), never an unbounded list.
 KEPT_BATCHES = 5
-
-
-def _instance(request: HttpRequest, instance_id: uuid.UUID) -> CourseInstance:
-    instance = common_queries.course_instance(instance_id, with_modules=True)
-    if instance is None:
-        raise Http404
-    if not rights(request).may_certify(instance.course):
-        raise NotAllowed
-    return instance
 
 
 def _filters(request: HttpRequest, instance: CourseInstance) -> tuple[bool, str]:
@@ -92,7 +83,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require(certifies_at)
 def instance_page(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     mine, module = _filters(request, instance)
     rows = certify_queries.ready_results(instance, user=request.user, mine=mine, module=module)
     return render(
@@ -145,7 +136,7 @@ def _uuids(values: list[str]) -> list[str]:
 @require(certifies_at)
 def review(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Review: the chosen results (or every result shown, one checkbox) become a batch."""
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     mine, module = _filters(request, instance)
     if request.POST.get("all"):
         rows = certify_queries.ready_results(instance, user=request.user, mine=mine, module=module)
@@ -170,7 +161,7 @@ def _expired(request: HttpRequest, instance: CourseInstance) -> HttpResponse:
 def preview_page(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> HttpResponse:
     """B-4: exactly what certifying does, as the results are now. Showing it starts the batch's
     clock: certifying needs an authentication after this moment (T-CERT-3)."""
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     batch = _batch(request, instance, batch_id)
     if batch is None:
         return _expired(request, instance)
@@ -196,7 +187,7 @@ def preview_page(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) ->
 def certify(request: HttpRequest, instance_id: uuid.UUID, batch_id: str) -> HttpResponse:
     """The formal decision (T-CERT-1): the previewed results at the previewed versions, in one
     transaction, after a re-authentication newer than the preview (T-CERT-3)."""
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     batch = _batch(request, instance, batch_id)
     if batch is None or batch["shown_at"] is None:
         return _expired(request, instance)
@@ -263,7 +254,7 @@ def _ready_result(request: HttpRequest, instance: CourseInstance, result_id) -> 
 @require(certifies_at)
 def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Back to draft. The row's button sends "<public id>:<version>"."""
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     mine, module = _filters(request, instance)
     public_id, _sep, version = request.POST.get("unmark", "").partition(":")
     if not _uuids([public_id]) or not version.isdigit():
@@ -284,7 +275,7 @@ def unmark(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require(certifies_at)
 def correct(request: HttpRequest, instance_id: uuid.UUID, result_id: uuid.UUID) -> HttpResponse:
-    instance = _instance(request, instance_id)
+    instance = course_instance_or_404(request, instance_id, Rights.may_certify, with_modules=True)
     result = _ready_result(request, instance, result_id)
     if result.state != ResultState.READY:
         messages.error(request, _("Only a result marked as ready can be corrected here."))

@@ -25,14 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import CourseInstance, Module
 from ladokportal.attempts import attempt
 from results import validation
-from results.errors import InvalidEntries, NotAllowed, ResultError
+from results.errors import InvalidEntries, ResultError
 from results.models import ResultState
 from results.queries import common as common_queries
 from results.queries import report as report_queries
-from results.rules import reports_at
+from results.rules import Rights, reports_at
 from results.services import annotations, reporting
 from results.validation import Entry
-from staffweb.access import require, rights
+from staffweb.access import course_instance_or_404, require
 from staffweb.results.report.forms import (
     COURSE,
     ColumnForm,
@@ -59,23 +59,12 @@ PER_PAGE = 50
 EXTRA_LIMIT = 100
 
 
-def instance_or_404(
-    request: HttpRequest, instance_id: uuid.UUID, *, with_modules: bool = False
-) -> CourseInstance:
-    """The course instance in the URL: 404 outside the current university, 403 without the
-    reporting right on its course."""
-    found = common_queries.course_instance(instance_id, with_modules=with_modules)
-    if found is None:
-        raise Http404
-    if not rights(request).may_report(found.course):
-        raise NotAllowed
-    return found
-
-
 def _target_or_404(
     request: HttpRequest, instance_id: uuid.UUID, target: str
 ) -> tuple[CourseInstance, Module | None]:
-    course_instance = instance_or_404(request, instance_id, with_modules=target != COURSE)
+    course_instance = course_instance_or_404(
+        request, instance_id, Rights.may_report, with_modules=target != COURSE
+    )
     return course_instance, _module_for(course_instance, target)
 
 
@@ -129,7 +118,7 @@ def instance_list(request: HttpRequest) -> HttpResponse:
 @require(reports_at)
 def instance_page(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
     """Choose a module or the course grade; add or remove annotation columns (T-REP-2)."""
-    course_instance = instance_or_404(request, instance_id)
+    course_instance = course_instance_or_404(request, instance_id, Rights.may_report)
     overview = report_queries.overview(course_instance)
     modules = [t.module for t in overview.targets if t.module is not None]
     return render(
@@ -152,7 +141,9 @@ def _back_to_instance(course_instance: CourseInstance) -> HttpResponse:
 @require_POST
 @require(reports_at)
 def column_add(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(request, instance_id, with_modules=True)
+    course_instance = course_instance_or_404(
+        request, instance_id, Rights.may_report, with_modules=True
+    )
     form = ColumnForm(request.POST, modules=list(course_instance.course.modules.all()))
     if not form.is_valid():
         messages.error(request, _("Choose where the column goes and what it holds."))
@@ -175,7 +166,9 @@ def column_add(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @require(reports_at)
 def column_remove(request: HttpRequest, instance_id: uuid.UUID) -> HttpResponse:
-    course_instance = instance_or_404(request, instance_id, with_modules=True)
+    course_instance = course_instance_or_404(
+        request, instance_id, Rights.may_report, with_modules=True
+    )
     form = RemoveColumnForm(request.POST)
     if not form.is_valid():
         raise Http404
