@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from ladokportal import clock
+from ladokportal.attempts import attempt
 from people.access import student_required
 from registration import services as registration_services
 from registration.services import RegistrationError
@@ -166,12 +167,11 @@ def application_offer(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method != "POST":
         partial = "#application" if request.htmx else ""
         return render(request, OFFER_TEMPLATE + partial, _offer_context(request, offer))
-    try:
-        registration_services.apply(request.user, offer=offer)
-    except RegistrationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your application has been saved."))
+    attempt(
+        request,
+        lambda: registration_services.apply(request.user, offer=offer),
+        _("Your application has been saved."),
+    )
     return redirect("application_offer", public_id=offer.public_id)
 
 

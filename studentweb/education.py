@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import CourseInstance, CourseInstancePeriod
 from ladokportal import clock
+from ladokportal.attempts import attempt
 from people.access import student_required
 from registration import queries, services
 from registration.models import CourseParticipation
@@ -206,19 +207,17 @@ def course_register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Choose a study period of the course to register for."))
     else:
         period = form.cleaned_data["period"]
-        try:
-            services.register(request.user, participation=participation, period=period)
-        except services.RegistrationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
+        attempt(
+            request,
+            lambda: services.register(request.user, participation=participation, period=period),
+            lambda _registered: (
                 _("You are registered on %(course)s for %(period)s.")
                 % {
                     "course": participation.course_instance.course.name,
                     "period": period.study_period.name,
-                },
-            )
+                }
+            ),
+        )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = _course_url(participation)
@@ -235,16 +234,15 @@ def course_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         page = _course(request, public_id)
         return _dialog(request, "studentweb/education/course_withdraw.html", {"page": page})
     participation = _own_course(request, public_id)
-    try:
-        services.withdraw(request.user, participation=participation)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-        return _go(request, _course_url(participation))
-    messages.success(
+    if not attempt(
         request,
-        _("You have withdrawn from %(course)s. Your place goes to the next applicant.")
-        % {"course": participation.course_instance.course.name},
-    )
+        lambda: services.withdraw(request.user, participation=participation),
+        lambda _withdrawn: (
+            _("You have withdrawn from %(course)s. Your place goes to the next applicant.")
+            % {"course": participation.course_instance.course.name}
+        ),
+    ):
+        return _go(request, _course_url(participation))
     return _go(request, reverse("my_education"))
 
 
@@ -255,25 +253,24 @@ def course_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         page = _course(request, public_id)
         return _dialog(request, "studentweb/education/course_drop_out.html", {"page": page})
     participation = _own_course(request, public_id)
-    try:
-        early = services.drop_out(request.user, participation=participation)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
+    dropped = attempt(
+        request,
+        lambda: services.drop_out(request.user, participation=participation),
+        lambda early: _dropped_out_message(participation.course_instance.course.name, early),
+    )
+    if not dropped:
         return _go(request, _course_url(participation))
-    name = participation.course_instance.course.name
-    if early:
-        messages.success(
-            request,
-            _(
-                "You have dropped out of %(course)s early: the course counts as never started, "
-                "and you may apply for it again."
-            )
-            % {"course": name},
-        )
-    else:
-        messages.success(request, _("You have dropped out of %(course)s.") % {"course": name})
     messages.info(request, CSN_REMINDER)
-    return _go(request, reverse("my_education") if early else _course_url(participation))
+    return _go(request, reverse("my_education") if dropped.result else _course_url(participation))
+
+
+def _dropped_out_message(name: str, early: bool) -> str:
+    if early:
+        return _(
+            "You have dropped out of %(course)s early: the course counts as never started, "
+            "and you may apply for it again."
+        ) % {"course": name}
+    return _("You have dropped out of %(course)s.") % {"course": name}
 
 
 # --- Change of course instance (S-SWAP-1) -------------------------------------------------------
@@ -296,26 +293,24 @@ def course_change_instance(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     if "confirm" not in request.POST:
         context |= {"step": "confirm", "choice": data}
         return _dialog(request, "studentweb/education/course_change.html", context)
-    try:
-        new = services.change_instance(
+    changed = attempt(
+        request,
+        lambda: services.change_instance(
             request.user,
             participation=participation,
             target=data["target"],
             scope_credits=data["scope_credits"],
             scope_period=data["scope_period"],
-        )
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-        return _go(request, _course_url(participation))
-    messages.success(
-        request,
+        ),
         _(
             "You have changed to course instance %(code)s. Register on it when its "
             "registration period is open."
         )
         % {"code": data["target"].instance_code},
     )
-    return _go(request, _course_url(new))
+    if not changed:
+        return _go(request, _course_url(participation))
+    return _go(request, _course_url(changed.result))
 
 
 # --- Programme page (S-EDU-4) and leaving a programme (S-WD-1..2) -------------------------------
@@ -334,15 +329,16 @@ def programme_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     page = _programme(request, public_id)
     if request.method == "GET":
         return _dialog(request, "studentweb/education/programme_withdraw.html", {"page": page})
-    try:
-        courses = services.withdraw_from_programme(request.user, participation=page.participation)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
+    if not attempt(
+        request,
+        lambda: services.withdraw_from_programme(request.user, participation=page.participation),
+        lambda courses: _left_message(
+            _("You have withdrawn from %(programme)s.") % {"programme": page.programme.name},
+            _("Also withdrawn: %(courses)s."),
+            courses,
+        ),
+    ):
         return _go(request, reverse("programme_page", args=[public_id]))
-    message = _("You have withdrawn from %(programme)s.") % {"programme": page.programme.name}
-    if courses:
-        message += " " + _("Also withdrawn: %(courses)s.") % {"courses": _names(courses)}
-    messages.success(request, message)
     return _go(request, reverse("my_education"))
 
 
@@ -352,16 +348,21 @@ def programme_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     page = _programme(request, public_id)
     if request.method == "GET":
         return _dialog(request, "studentweb/education/programme_drop_out.html", {"page": page})
-    try:
-        courses = services.drop_out_of_programme(request.user, participation=page.participation)
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
-        return _go(request, reverse("programme_page", args=[public_id]))
-    message = _("You have dropped out of %(programme)s.") % {"programme": page.programme.name}
-    if courses:
-        message += " " + _("It applies to these courses too: %(courses)s.") % {
-            "courses": _names(courses)
-        }
-    messages.success(request, message)
-    messages.info(request, CSN_REMINDER)
+    if attempt(
+        request,
+        lambda: services.drop_out_of_programme(request.user, participation=page.participation),
+        lambda courses: _left_message(
+            _("You have dropped out of %(programme)s.") % {"programme": page.programme.name},
+            _("It applies to these courses too: %(courses)s."),
+            courses,
+        ),
+    ):
+        messages.info(request, CSN_REMINDER)
     return _go(request, reverse("programme_page", args=[public_id]))
+
+
+def _left_message(left: str, also: str, courses) -> str:
+    """Leaving a programme, and the courses it took along (`also` names them)."""
+    if courses:
+        return left + " " + also % {"courses": _names(courses)}
+    return left
