@@ -8,6 +8,8 @@ and why not, comes from registration.eligibility through registration.queries.
 """
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -323,46 +325,68 @@ def programme_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class _Leaving:
+    """One way to leave a programme (S-WD-1..2): its dialog, its service, what the message says
+    (`left`, and `also` with the courses it took along), whether the student stays on the
+    programme page when it went through (else My education), and a reminder after it."""
+
+    dialog: str
+    leave: Callable[..., list[CourseParticipation]]
+    left: str
+    also: str
+    stays: bool = False
+    reminder: str = ""
+
+
+WITHDRAWAL = _Leaving(
+    dialog="studentweb/education/programme_withdraw.html",
+    leave=services.withdraw_from_programme,
+    left=gettext_lazy("You have withdrawn from %(programme)s."),
+    also=gettext_lazy("Also withdrawn: %(courses)s."),
+)
+DROPOUT = _Leaving(
+    dialog="studentweb/education/programme_drop_out.html",
+    leave=services.drop_out_of_programme,
+    left=gettext_lazy("You have dropped out of %(programme)s."),
+    also=gettext_lazy("It applies to these courses too: %(courses)s."),
+    stays=True,
+    reminder=CSN_REMINDER,
+)
+
+
 @require_http_methods(["GET", "POST"])
 @student_required
 def programme_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    page = _programme(request, public_id)
-    if request.method == "GET":
-        return _dialog(request, "studentweb/education/programme_withdraw.html", {"page": page})
-    if not attempt(
-        request,
-        lambda: services.withdraw_from_programme(request.user, participation=page.participation),
-        lambda courses: _left_message(
-            _("You have withdrawn from %(programme)s.") % {"programme": page.programme.name},
-            _("Also withdrawn: %(courses)s."),
-            courses,
-        ),
-    ):
-        return _go(request, reverse("programme_page", args=[public_id]))
-    return _go(request, reverse("my_education"))
+    return _leave_programme(request, public_id, WITHDRAWAL)
 
 
 @require_http_methods(["GET", "POST"])
 @student_required
 def programme_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _leave_programme(request, public_id, DROPOUT)
+
+
+def _leave_programme(request: HttpRequest, public_id: uuid.UUID, how: _Leaving) -> HttpResponse:
+    """GET shows the dialog, POST leaves; refused, the student stays on the programme page."""
     page = _programme(request, public_id)
     if request.method == "GET":
-        return _dialog(request, "studentweb/education/programme_drop_out.html", {"page": page})
-    if attempt(
+        return _dialog(request, how.dialog, {"page": page})
+    programme_url = reverse("programme_page", args=[public_id])
+    if not attempt(
         request,
-        lambda: services.drop_out_of_programme(request.user, participation=page.participation),
+        lambda: how.leave(request.user, participation=page.participation),
         lambda courses: _left_message(
-            _("You have dropped out of %(programme)s.") % {"programme": page.programme.name},
-            _("It applies to these courses too: %(courses)s."),
-            courses,
+            how.left % {"programme": page.programme.name}, how.also, courses
         ),
     ):
-        messages.info(request, CSN_REMINDER)
-    return _go(request, reverse("programme_page", args=[public_id]))
+        return _go(request, programme_url)
+    if how.reminder:
+        messages.info(request, how.reminder)
+    return _go(request, programme_url if how.stays else reverse("my_education"))
 
 
-def _left_message(left: str, also: str, courses) -> str:
-    """Leaving a programme, and the courses it took along (`also` names them)."""
+def _left_message(left: str, also: str, courses: list[CourseParticipation]) -> str:
     if courses:
         return left + " " + also % {"courses": _names(courses)}
     return left
