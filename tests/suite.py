@@ -10,6 +10,12 @@
    running in the main thread from the first browser test on, and pyHanko's seal
    (asyncio.run) cannot run beside it. BROWSER_TESTS=no leaves this pass out.
 
+Python's bytecode cache is on for them even where PYTHONDONTWRITEBYTECODE is set: otherwise every
+process (each xdist worker, each real Celery worker a test starts) compiles Django, the libraries
+and the project from source again, which costs more than collecting the suite does (12 s of CPU
+instead of 4 s for `pytest --collect-only` here). The caches go to the usual __pycache__
+folders, which git ignores.
+
 Both passes get the arguments given (PYTEST_ARGS) and print their slowest tests. A pass that the
 arguments leave empty (a single test file, say) is no failure, but the two together must run a
 test. The exit status is the first failing pass's, 5 (pytest's "no tests collected") when neither
@@ -38,9 +44,13 @@ def run_pass(label: str, arguments: list[str]) -> tuple[int, str, float]:
     print(f"\n---- {label}: pytest {' '.join(arguments)}", flush=True)
     started = time.monotonic()
     outcome = "no outcome line (pytest stopped early)"
+    environment = {
+        name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
+    }
     with subprocess.Popen(
         [str(PYTEST), *arguments],
         cwd=ROOT,
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
