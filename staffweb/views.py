@@ -1,16 +1,14 @@
 """Staff pages. Every view is guarded by staffweb.access.require with a predicate of a domain
 app's rules."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from institutions.middleware import session_key
+from institutions import choice
 from people.queries import staff_roles_by_institution
 from results.queries.deadlines import due_sessions
 from staffweb.access import any_staff_member, require, rights
-from studentweb.forms import InstitutionChoiceForm
 
 
 @require(any_staff_member)
@@ -29,9 +27,5 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require(any_staff_member)
 def switch_institution(request: HttpRequest) -> HttpResponse:
-    form = InstitutionChoiceForm(request.POST, institutions=request.institutions)
-    if form.is_valid():
-        request.session[session_key(request)] = form.cleaned_data["institution"].pk
-    else:
-        messages.error(request, form.errors["institution"][0])
+    choice.switch(request)
     return redirect("staff_home")

@@ -59,17 +59,3 @@ class ContactDetailsForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {field: self.cleaned_data[field] for field in self.changed_data}
-
-
-class InstitutionChoiceForm(forms.Form):
-    institution = forms.IntegerField()
-
-    def __init__(self, *args, institutions: list, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.allowed = {i.pk: i for i in institutions}
-
-    def clean_institution(self):
-        pk = self.cleaned_data["institution"]
-        if pk not in self.allowed:
-            raise forms.ValidationError(_("Choose one of your universities."))
-        return self.allowed[pk]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from exams import queries as exam_queries
-from institutions.middleware import session_key
+from institutions import choice
 from institutions.models import LocalTextSlot
 from institutions.queries import local_text
 from ladokportal import clock
@@ -18,7 +18,7 @@ from people.middleware import alumni_allowed
 from registration import queries as registration_queries
 from results.queries import student as result_queries
 from results.services import students
-from studentweb.forms import ContactDetailsForm, InstitutionChoiceForm
+from studentweb.forms import ContactDetailsForm
 from studychoices import queries as studychoice_queries
 
 
@@ -92,11 +92,7 @@ def my_details(request: HttpRequest) -> HttpResponse:
 @require_POST
 @student_required
 def switch_institution(request: HttpRequest) -> HttpResponse:
-    form = InstitutionChoiceForm(request.POST, institutions=request.institutions)
-    if form.is_valid():
-        request.session[session_key(request)] = form.cleaned_data["institution"].pk
-    else:
-        messages.error(request, form.errors["institution"][0])
+    choice.switch(request)
     return redirect("home")
 
 
