@@ -64,3 +64,25 @@ class CertificateForm(forms.Form):
             "include_failed",
         )
         return {key: self.cleaned_data.get(key) for key in keys}
+
+    def create(self, actor, *, person, institution):
+        """The certificate this valid form asks for, made by certificates.services.create; None
+        with the service's reason on the form when it is refused (nothing is saved then). The
+        student's and the study administrator's page both create through here."""
+        from certificates import services
+        from certificates.errors import CertificateError
+
+        data = self.cleaned_data
+        try:
+            return services.create(
+                actor,
+                person=person,
+                institution=institution,
+                kind=data["kind"],
+                language=data["language"],
+                raw_options=self.raw_options(),
+                request_key=data["request_key"],
+            )
+        except CertificateError as error:
+            self.add_error(None, error.message)
+            return None

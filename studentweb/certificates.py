@@ -78,19 +78,10 @@ def certificates(request: HttpRequest) -> HttpResponse:
     form = CertificateForm(request.POST)
     if not form.is_valid():
         return _list_page(request, form, status=400)
-    data = form.cleaned_data
-    try:
-        certificate = services.create(
-            request.user,
-            person=request.user.person,
-            institution=request.institution,
-            kind=data["kind"],
-            language=data["language"],
-            raw_options=form.raw_options(),
-            request_key=data["request_key"],
-        )
-    except CertificateError as error:
-        form.add_error(None, error.message)
+    certificate = form.create(
+        request.user, person=request.user.person, institution=request.institution
+    )
+    if certificate is None:
         return _list_page(request, form, status=400)
     messages.success(
         request,

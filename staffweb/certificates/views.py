@@ -21,7 +21,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from certificates import services, staff_queries
 from certificates.downloads import pdf_response
-from certificates.errors import CertificateError
 from certificates.forms import CertificateForm
 from certificates.models import CertificateKind, CertificateLanguage
 from ladokportal import clock
@@ -47,19 +46,8 @@ def _student_or_404(request: HttpRequest, person_id: uuid.UUID) -> Person:
 
 def _create(request: HttpRequest, person: Person, form: CertificateForm) -> HttpResponse | None:
     """The certificate asked for, or None with the reason on the form (nothing saved)."""
-    data = form.cleaned_data
-    try:
-        certificate = services.create(
-            request.user,
-            person=person,
-            institution=request.institution,
-            kind=data["kind"],
-            language=data["language"],
-            raw_options=form.raw_options(),
-            request_key=data["request_key"],
-        )
-    except CertificateError as error:
-        form.add_error(None, error.message)
+    certificate = form.create(request.user, person=person, institution=request.institution)
+    if certificate is None:
         return None
     messages.success(
         request,
