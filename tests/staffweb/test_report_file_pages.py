@@ -283,6 +283,10 @@ def anonymous(world):
         label="TEN1",
     )
     for n, person in enumerate(world.students):
+        # Names no page text can contain by chance (a drawn "Page" or "Ann" would), so that
+        # _no_person_in finds a name only when a page shows it.
+        person.first_name, person.last_name = f"Zebulonia{n}", f"Quixtrelle{n}"
+        person.save(update_fields=["first_name", "last_name"])
         SignupFactory(session=session, person=person, anonymisation_code=f"TEN1-CODE{n}")
     return session
 
