@@ -62,7 +62,19 @@ def offences(source: str, name: str = "<source>") -> list[str]:
     """Each place in `source` that takes a day or a moment past the clock module."""
     lines = source.splitlines()
     found = []
-    for node in ast.walk(ast.parse(source, name)):
+    tree = ast.parse(source, name)
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _dotted(node) in FORBIDDEN_CALLS:
+            # Named without a call (TODAY = timezone.localdate) it is the same way in.
+            parent_calls = any(
+                isinstance(other, ast.Call) and other.func is node for other in calls
+            )
+            if not parent_calls:
+                found.append(
+                    f"{name}:{node.lineno}: {_dotted(node)}: {FORBIDDEN_CALLS[_dotted(node)]}"
+                )
+            continue
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         line = lines[node.lineno - 1]
@@ -96,6 +108,7 @@ def test_no_code_takes_a_day_or_a_moment_past_the_clock():
         "x = date.today()",
         "x = datetime.datetime.now(datetime.UTC)",
         "x = datetime.now(tz=UTC)",
+        "TODAY = timezone.localdate",
     ],
 )
 def test_the_guard_catches_each_way_a_utc_day_slips_in(source):

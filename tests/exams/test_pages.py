@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from exams.models import Signup
 from institutions.models import InstitutionSettings, LocalTextSlot
+from ladokportal import clock
 from registration.models import ParticipationState
 from tests.conftest import enrol
 from tests.factories import LocalTextFactory, PersonFactory, UserFactory
@@ -20,7 +21,7 @@ from tests.factories.exams import ActivitySessionFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-TODAY = timezone.localdate
+TODAY = clock.today
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,13 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from exams import services
 from exams.codes import ALPHABET
 from exams.models import CodeListing, Signup
 from exams.services import SignupError
+from ladokportal import clock
 from ladokportal.errors import NotAllowed
 from registration.models import ParticipationState
 from tests.conftest import enrol
@@ -19,7 +19,7 @@ from tests.factories import PersonFactory, StaffRoleFactory, UserFactory
 from tests.factories.exams import ActivitySessionFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate
+TODAY = clock.today
 
 
 @pytest.fixture

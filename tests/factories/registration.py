@@ -1,7 +1,6 @@
 import datetime
 
 import factory
-from django.utils import timezone
 
 from ladokportal import clock
 from registration.models import (
@@ -68,7 +67,7 @@ class LeaveOfAbsenceFactory(factory.django.DjangoModelFactory):
 
     programme_participation = factory.SubFactory(ProgrammeParticipationFactory)
     institution = factory.SelfAttribute("programme_participation.institution")
-    start_date = factory.LazyFunction(timezone.localdate)
+    start_date = factory.LazyFunction(clock.today)
     end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=180))
 
 
@@ -78,7 +77,7 @@ class IndividualStudyPlanFactory(factory.django.DjangoModelFactory):
 
     programme_participation = factory.SubFactory(ProgrammeParticipationFactory)
     institution = factory.SelfAttribute("programme_participation.institution")
-    established_on = factory.LazyFunction(timezone.localdate)
+    established_on = factory.LazyFunction(clock.today)
     main_supervisor = "Professor Maja Handledare"
 
 
@@ -88,7 +87,7 @@ class StudyActivityFactory(factory.django.DjangoModelFactory):
 
     programme_participation = factory.SubFactory(ProgrammeParticipationFactory)
     institution = factory.SelfAttribute("programme_participation.institution")
-    start_date = factory.LazyFunction(timezone.localdate)
+    start_date = factory.LazyFunction(clock.today)
     end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=180))
     activity_percent = 80
 

@@ -4,8 +4,8 @@ T-REP-3, T-REP-4, T-CERT-1, T-CERT-2, T-REM-1, B-2)."""
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from ladokportal import clock
 from registration.models import ParticipationState
 from results.errors import InvalidEntries, NotAllowed, ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultState
@@ -16,7 +16,7 @@ from tests.factories.results import grade, reporting_world
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate
+TODAY = clock.today
 
 
 def _entries(world, code="G", days_ago=2):
