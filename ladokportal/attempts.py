@@ -3,7 +3,7 @@ alike.
 
 `attempt` replaces the try/except/else around a service call that every page action wrote by
 hand: a success message, or the refusal's message if a DomainError stopped the act. A missing
-right (NotAllowed) is not caught: staffweb.refusals answers it with 403. Where the page goes
+right (NotAllowed) is not caught: ladokportal.refusals answers it with 403. Where the page goes
 next stays the view's: the outcome says whether the act went through and what it returned.
 
 A view that shows a refusal better keeps its own try/except: beside a form's fields, on a form

@@ -6,7 +6,7 @@ CertificateError, RegistrationError, SignupError, …), all derived from `Domain
 
 `NotAllowed` is the one refusal for a missing right, whichever app finds it: it is not a kind of
 any app's error, so a view that shows an app's errors on its page never swallows it. Views do
-not catch it: staffweb.refusals answers it with 403, and any other `DomainError` a view leaves
+not catch it: ladokportal.refusals answers it with 403, and any other `DomainError` a view leaves
 uncaught with its message on the page the person came from.
 
 A bug in the caller (an illegal transition of a state machine) is not a DomainError.

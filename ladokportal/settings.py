@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "people.middleware.PortalModeMiddleware",
     "institutions.middleware.CurrentInstitutionMiddleware",
     # NotAllowed becomes 403, another refusal a view leaves uncaught a message (#11 point 4).
-    "staffweb.refusals.RefusalMiddleware",
+    "ladokportal.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "ladokportal.urls"

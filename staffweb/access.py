@@ -15,7 +15,7 @@ The predicates are the `rules` predicates each domain app defines and registers 
 objects the services call, so a page and the service behind it cannot disagree. Predicates
 combine (`reports_at | certifies_at`). Someone without a staff role at any university (a
 student) sees the page that sends them to the student web, 403. A staff member for whom the
-predicate does not hold is refused with NotAllowed, answered 403 by staffweb.refusals - the one
+predicate does not hold is refused with NotAllowed, answered 403 by ladokportal.refusals - the one
 place a refusal becomes a response.
 
 A right on one object (this course, this session) is judged after the object is found: another

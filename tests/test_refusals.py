@@ -1,4 +1,4 @@
-"""The one place a refusal becomes an answer (#11 point 4, staffweb.refusals): NotAllowed is a
+"""The one place a refusal becomes an answer (#11 point 4, ladokportal.refusals): NotAllowed is a
 403, any other DomainError a view leaves uncaught is its message on the page the person came
 from, and nothing else is touched."""
 
@@ -12,8 +12,8 @@ from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
 from ladokportal.errors import DomainError, NotAllowed
+from ladokportal.refusals import RefusalMiddleware
 from registration.services import RegistrationError
-from staffweb.refusals import RefusalMiddleware
 
 BACK = "http://testserver/staff/students/7/"
 
