@@ -117,6 +117,11 @@ class StaffRoleKind(models.TextChoices):
     CERTIFIER = "certifier", pgettext_lazy("staff role", "Examiner (certifier)")
     STUDY_ADMIN = "study_admin", pgettext_lazy("staff role", "Study administrator")
     SYSTEM_ADMIN = "system_admin", pgettext_lazy("staff role", "System administrator")
+    # Case officers of the degree, credit-transfer and tuition-fee functions: each handles the
+    # cases of one kind at its university and nothing else.
+    DEGREE_OFFICER = "degree_officer", pgettext_lazy("staff role", "Degree case officer")
+    CREDIT_OFFICER = "credit_officer", pgettext_lazy("staff role", "Credit transfer case officer")
+    FEE_ADMIN = "fee_admin", pgettext_lazy("staff role", "Fee administrator")
 
 
 class StaffRole(models.Model):
