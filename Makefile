@@ -10,15 +10,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# xmlsec1 signs for the local SAML identity provider (pysaml2) of the tests and the demo. The
+# portal's own xmlsec binding is a wheel with libxmlsec1 inside; where no wheel fits the machine
+# uv builds it, and needs libxmlsec1-dev and pkg-config for that.
+SAML_PACKAGES := xmlsec1 libxmlsec1-dev pkg-config
 
-.PHONY: run test install browser-deps pdf-deps migrate demo lint format messages translations worker clean
+.PHONY: run test install browser-deps pdf-deps saml-deps migrate demo lint format messages translations worker clean
 
 # Debian's own Python refuses user installs (PEP 668) unless told it may.
 $(UV):
 	$(PYTHON) -m pip install --user --quiet uv || \
 		$(PYTHON) -m pip install --user --quiet --break-system-packages uv
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV) saml-deps
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
@@ -56,6 +60,15 @@ pdf-deps:
 		(apt-get install -y --no-install-recommends $(PDF_PACKAGES) || \
 		 (apt-get update && apt-get install -y --no-install-recommends $(PDF_PACKAGES))); \
 	else echo "Pango or pdfsig is missing and you are not root: install $(PDF_PACKAGES)."; fi
+
+# SAML_PACKAGES (above); skipped without root.
+saml-deps:
+	@if command -v xmlsec1 >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 \
+		&& pkg-config --exists xmlsec1; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		(apt-get install -y --no-install-recommends $(SAML_PACKAGES) || \
+		 (apt-get update && apt-get install -y --no-install-recommends $(SAML_PACKAGES))); \
+	else echo "xmlsec1 is missing and you are not root: install $(SAML_PACKAGES)."; fi
 
 # The compiled catalogues are committed; they are rebuilt when gettext is on the machine.
 translations: install
