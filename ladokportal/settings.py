@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ladokportal.env import env_bool, env_int, env_json, env_list, env_str
+from people import saml as saml_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_htmx",
     "template_partials",
     "csp",
@@ -57,8 +59,6 @@ INSTALLED_APPS = [
     "studentweb",
     "staffweb",
 ]
-if env_bool("SAML_ENABLED", default=False):
-    INSTALLED_APPS.append("allauth.socialaccount.providers.saml")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "people.saml.IdentityProviderOriginsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.SessionLifetimeMiddleware",
@@ -249,9 +250,10 @@ SOCIALACCOUNT_PROVIDERS = {
         ],
     },
 }
-SAML_PROVIDERS = env_json("SAML_PROVIDERS", [])
+# SAML identity providers (docs/configuration.md), made into django-allauth's apps by people.saml.
+SAML_PROVIDERS: list[dict] = env_json("SAML_PROVIDERS", [])
 if SAML_PROVIDERS:
-    SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": SAML_PROVIDERS}
+    SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": saml_config.allauth_apps(SAML_PROVIDERS)}
 
 # Staff hold wider powers: their sessions end sooner than students' (people.adapters).
 STUDENT_SESSION_SECONDS = env_int("STUDENT_SESSION_SECONDS", 60 * 60 * 8)
@@ -339,11 +341,11 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-_IDENTITY_PROVIDER_ORIGINS = {_origin(p["server_url"]) for p in OIDC_PROVIDERS} | {
-    _origin(p["settings"]["idp"]["sso_url"])
-    for p in SAML_PROVIDERS
-    if p.get("settings", {}).get("idp", {}).get("sso_url")
-}
+# SAML IdPs read from metadata add their origin on the pages that offer them
+# (people.saml.IdentityProviderOriginsMiddleware).
+_IDENTITY_PROVIDER_ORIGINS = {
+    _origin(p["server_url"]) for p in OIDC_PROVIDERS
+} | saml_config.static_origins(SAML_PROVIDERS)
 
 # No inline script or style anywhere: htmx is configured (templates/base.html) not to inject
 # its indicator styles, and every page uses static files only.

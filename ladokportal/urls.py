@@ -6,6 +6,7 @@ from django.urls import include, path
 from studentweb import views as student_views
 
 urlpatterns = [
+    path("accounts/", include("people.saml_urls")),
     path("accounts/", include("allauth.urls")),
     path("language/", login_not_required(student_views.switch_language), name="set_language"),
     path("staff/", include("staffweb.urls")),

@@ -1,11 +1,15 @@
 """django-allauth adapters: who may log in, and how an external identity becomes a Person.
 
-Institution SSO, eduID and Antagning.se are OpenID Connect (or SAML) providers configured from the
-environment (settings.OIDC_PROVIDERS). A login is linked to the Person whose identity number the
-provider asserts; a login whose claims match nobody ends on a clear page, not an error. A
-provider of kind "alumni" (Swedish e-ID) puts the session in alumni mode (S-AUTH-2).
+Institution SSO, eduID and Antagning.se are OpenID Connect or SAML providers configured from the
+environment (settings.OIDC_PROVIDERS, settings.SAML_PROVIDERS). A login is linked to the Person
+whose identity number the provider asserts (over SAML, where the number is missing: the birth
+date and the local number); a login whose claims match nobody ends on a clear page, not an
+error. A SAML login already linked to a staff account (by eduPersonPrincipalName) logs that
+account in. A provider of kind "alumni" (Swedish e-ID) puts the session in alumni mode
+(S-AUTH-2). A login the provider's answer does not prove ends on the refusal page.
 """
 
+import logging
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -17,12 +21,14 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
 
-from people import services
+from people import saml, services
 from people.models import User
 
 PORTAL_MODE_KEY = "portal_mode"
 SESSION_STARTED_KEY = "authenticated_at"
 SESSION_MAX_AGE_KEY = "session_max_age"
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -66,8 +72,8 @@ def provider_config(provider_id: str) -> dict:
         if provider["id"] == provider_id:
             return provider
     for provider in settings.SAML_PROVIDERS:
-        if provider.get("provider_id") == provider_id:
-            return provider
+        if provider_id in {provider.get("id"), provider.get("provider_id")}:
+            return {**provider, "saml": True}
     return {}
 
 
@@ -79,15 +85,72 @@ def claim_value(claims: dict, name: str) -> str:
     return str(value)
 
 
+def first_claim(claims: dict, names: list[str]) -> str:
+    for name in names:
+        value = claim_value(claims, name).strip()
+        if value:
+            return value
+    return ""
+
+
+def saml_person(claims: dict, config: dict):
+    """The Person a SAML login names: by identity number (norEduPersonNIN or
+    personalIdentityNumber), else by schacDateOfBirth and the local number."""
+    identity_attributes = config.get("identity_attributes", saml.IDENTITY_ATTRIBUTES)
+    raw = first_claim(claims, identity_attributes)
+    if raw:
+        return services.person_for_identity_claim(raw)
+    birth = first_claim(claims, saml.DATE_OF_BIRTH_ATTRIBUTES)
+    local = first_claim(claims, [config.get("local_number_attribute", saml.EPPN)])
+    # A scoped value (K123@lu.se) carries the local number before the scope.
+    return services.person_for_birth_date_and_local_number(birth, local.split("@", 1)[0])
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return True
 
+    def list_apps(self, request, provider=None, client_id=None):
+        """SAML providers configured by metadata get their IdP from it; one whose metadata
+        cannot be trusted is left out. The IdPs' origins ride on the request for the CSP."""
+        apps = [
+            app if app.provider != "saml" else saml.usable_app(app)
+            for app in super().list_apps(request, provider=provider, client_id=client_id)
+        ]
+        apps = [app for app in apps if app is not None]
+        if request is not None:
+            origins = getattr(request, saml.ORIGINS_ATTRIBUTE, set())
+            origins |= {
+                saml.origin(app.settings["idp"]["sso_url"])
+                for app in apps
+                if app.provider == "saml" and app.settings.get("idp", {}).get("sso_url")
+            }
+            setattr(request, saml.ORIGINS_ATTRIBUTE, origins)
+        return apps
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        """Every login a provider's answer does not prove ends on one page, with no session."""
+        logger.warning(
+            "Login through %s refused: %s %s",
+            getattr(provider, "sub_id", provider),
+            error,
+            (extra_context or {}).get("saml_last_error_reason", exception or ""),
+        )
+        raise ImmediateHttpResponse(refused(request, getattr(provider, "name", None)))
+
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         config = provider_config(sociallogin.account.provider)
-        claim = config.get("identity_claim", "personal_identity_number")
-        raw = claim_value(identity_claims(sociallogin.account.extra_data or {}), claim)
-        person = services.person_for_identity_claim(raw)
+        claims = identity_claims(sociallogin.account.extra_data or {})
+        if config.get("saml"):
+            person = saml_person(claims, config)
+            if sociallogin.is_existing and sociallogin.user.person_id is None and person is None:
+                # A staff account linked to this eduPersonPrincipalName: no student records.
+                return
+        else:
+            claim = config.get("identity_claim", "personal_identity_number")
+            person = services.person_for_identity_claim(claim_value(claims, claim))
         if person is None:
             raise ImmediateHttpResponse(
                 render(
@@ -107,3 +170,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         request.session[PORTAL_MODE_KEY] = mode
         if not sociallogin.is_existing:
             sociallogin.connect(request, services.user_for_person(person))
+
+
+def refused(request: HttpRequest, provider_name: str | None):
+    """The refusal page: the provider's answer did not prove who logged in."""
+    return render(request, "people/login_refused.html", {"provider": provider_name}, status=403)

@@ -85,6 +85,23 @@ def person_for_identity_claim(raw: str) -> Person | None:
     return Person.objects.filter(identity_number=canonical).first()
 
 
+def person_for_birth_date_and_local_number(birth_date: str, local_number: str) -> Person | None:
+    """The Person without a Swedish identity number whom a birth date (YYYYMMDD, as
+    schacDateOfBirth carries it) and a local number name together (S-CONT-4)."""
+    import datetime
+
+    local_number = local_number.strip()
+    try:
+        born = datetime.date.fromisoformat(birth_date.strip())
+    except ValueError:
+        return None
+    if not local_number:
+        return None
+    return Person.objects.filter(
+        identity_number__isnull=True, birth_date=born, local_number__iexact=local_number
+    ).first()
+
+
 def user_for_person(person: Person) -> User:
     """The person's login account, created on their first external login."""
     with transaction.atomic():
