@@ -12,6 +12,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from institutions.models import InstitutionOwned
@@ -110,6 +111,34 @@ class Certificate(InstitutionOwned):
     @property
     def is_ready(self) -> bool:
         return self.state == CertificateState.READY
+
+    @property
+    def distinctions(self) -> list[str]:
+        """What tells this certificate from another of its kind in a list: the period or the
+        options it was made with (#21 point 5)."""
+        options = self.options or {}
+        said: list[str] = []
+        if self.kind == CertificateKind.REGISTRATION:
+            first, last = options.get("date_from"), options.get("date_to")
+            said.append(
+                _("Registrations %(first)s – %(last)s") % {"first": first, "last": last}
+                if first and last
+                else _("Current registrations")
+            )
+            if options.get("supervisors"):
+                said.append(_("with supervisors"))
+            if options.get("study_activity"):
+                said.append(_("with study activity"))
+        elif self.kind in (CertificateKind.TRANSCRIPT, CertificateKind.NATIONAL_TRANSCRIPT):
+            said.append(
+                _("Completed courses only") if options.get("completed_only") else _("All courses")
+            )
+            said.append(
+                _("with modules") if options.get("include_modules", True) else _("without modules")
+            )
+            if options.get("include_failed"):
+                said.append(_("with failed attempts"))
+        return said
 
     @property
     def in_progress(self) -> bool:

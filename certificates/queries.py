@@ -35,7 +35,7 @@ def student_certificates(person: Person, today: datetime.date) -> list[Certifica
     return list(
         _own(person)
         .filter(valid_until__gte=today)
-        .defer("content", "options", "failure")
+        .defer("content", "failure")
         .order_by("-created_at", "-id")
     )
 

@@ -175,6 +175,20 @@ def test_list_shows_certificates_within_validity_newest_first(me, owner, institu
     assert "Registration certificate" in response.text
 
 
+def test_list_rows_say_what_tells_them_apart(me, owner, institution):
+    """#21 point 5: two certificates of one kind differ by period or options and language."""
+    queued(me, institution, kind="registration", date_from="2025-08-01", date_to="2025-12-31")
+    queued(me, institution, kind="registration", language="sv")
+    queued(me, institution, completed_only=True, include_modules=False, include_failed=True)
+
+    text = owner.get("/certificates/").text
+
+    assert "Registrations 2025-08-01 – 2025-12-31" in text
+    assert "Current registrations" in text
+    assert "Completed courses only, without modules, with failed attempts" in text
+    assert "Language: Swedish" in text and "Language: English" in text
+
+
 def test_empty_list_says_so(owner):
     response = owner.get("/certificates/")
     assert response.status_code == 200
