@@ -250,6 +250,35 @@ class CoursePage:
     def changed_to(self) -> CourseParticipation | None:
         return getattr(self.participation, "changed_to", None)
 
+    @property
+    def leave(self) -> "Leaving":
+        return Leaving.decide(self.participation, self.withdraw, self.drop_out)
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """The one "I do not want to take this course" entry (S-WD-1, S-WD-2): withdrawal where the
+    rules allow it, else dropout from a registered place; refused, the reason of the way that
+    concerns the student (B-1)."""
+
+    kind: str  # "withdraw" | "drop_out"
+    verdict: eligibility.Verdict
+
+    @classmethod
+    def decide(
+        cls,
+        participation: CourseParticipation | ProgrammeParticipation,
+        withdraw: eligibility.Verdict,
+        drop_out: eligibility.Verdict,
+    ) -> "Leaving":
+        if withdraw or participation.state != S.REGISTERED:
+            return cls("withdraw", withdraw)
+        return cls("drop_out", drop_out)
+
+    @property
+    def is_dropout(self) -> bool:
+        return self.kind == "drop_out"
+
 
 def course_page(
     person: Person,
@@ -334,6 +363,10 @@ class ProgrammePage:
     @property
     def taking(self) -> bool:
         return self.participation.state in TAKING
+
+    @property
+    def leave(self) -> Leaving:
+        return Leaving.decide(self.participation, self.withdraw, self.drop_out)
 
     @property
     def is_doctoral(self) -> bool:

@@ -32,6 +32,8 @@ from registration import queries, services
 from registration.models import CourseParticipation
 from registration.queries import CoursePage, EducationFilter, ProgrammePage
 from results.queries import student as result_queries
+from studychoices import queries as studychoice_queries
+from studychoices import services as studychoice_services
 
 CSN_REMINDER = gettext_lazy("If this affects your student finance, remember to tell CSN.")
 
@@ -170,6 +172,36 @@ def _own_course(request: HttpRequest, public_id: uuid.UUID) -> CourseParticipati
     )
 
 
+def _next(request: HttpRequest) -> str:
+    """Where the student came from (the start page's Show more), if it is a page of ours."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return ""
+
+
+def expanded_course(request: HttpRequest) -> dict:
+    """The start page's course card opened by Show more without JavaScript (`?more=<id>`)."""
+    try:
+        public_id = uuid.UUID(request.GET.get("more", ""))
+    except ValueError:
+        return {}
+    page = queries.course_page(
+        request.user.person, public_id, request.institution.settings, clock.today()
+    )
+    if page is None:
+        return {}
+    return {"more": page, "more_removal": _removal(request, page)}
+
+
+def _removal(request: HttpRequest, page: CoursePage) -> studychoice_queries.Removal | None:
+    return studychoice_queries.removal(
+        page.participation, request.institution.settings, clock.today()
+    )
+
+
 def _names(participations: list[CourseParticipation]) -> str:
     return ", ".join(p.course_instance.course.name for p in participations)
 
@@ -197,7 +229,27 @@ def course_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """S-EDU-3: the participation with its actions, and the course's certified results."""
     page = _course(request, public_id)
     results = result_queries.course_results(request.user.person, page.row.course, page.modules)
-    return render(request, "studentweb/education/course.html", {"page": page, "results": results})
+    context = {"page": page, "results": results, "removal": _removal(request, page)}
+    return render(request, "studentweb/education/course.html", context)
+
+
+@require_http_methods(["GET"])
+@student_required
+def course_more(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The start page's Show more on a course (S-HOME-3, B-1): with htmx the card's expanded
+    part, swapped in place; without JavaScript the start page with that card expanded."""
+    start = reverse("student_start")
+    if not request.htmx:
+        return redirect(f"{start}?more={public_id}#course-{public_id}")
+    if request.GET.get("less"):
+        participation = _own_course(request, public_id)
+        context = {"participation_id": public_id, "name": participation.course_instance.course.name}
+    else:
+        page = _course(request, public_id)
+        context = {"page": page, "removal": _removal(request, page), "next": start}
+    response = render(request, "studentweb/start/_course_more.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST
@@ -234,7 +286,8 @@ def course_register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def course_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
         page = _course(request, public_id)
-        return _dialog(request, "studentweb/education/course_withdraw.html", {"page": page})
+        context = {"page": page, "next": _next(request)}
+        return _dialog(request, "studentweb/education/course_withdraw.html", context)
     participation = _own_course(request, public_id)
     if not attempt(
         request,
@@ -244,8 +297,8 @@ def course_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             % {"course": participation.course_instance.course.name}
         ),
     ):
-        return _go(request, _course_url(participation))
-    return _go(request, reverse("my_education"))
+        return _go(request, _next(request) or _course_url(participation))
+    return _go(request, _next(request) or reverse("my_education"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,7 +306,8 @@ def course_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def course_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
         page = _course(request, public_id)
-        return _dialog(request, "studentweb/education/course_drop_out.html", {"page": page})
+        context = {"page": page, "next": _next(request)}
+        return _dialog(request, "studentweb/education/course_drop_out.html", context)
     participation = _own_course(request, public_id)
     dropped = attempt(
         request,
@@ -261,9 +315,38 @@ def course_drop_out(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         lambda early: _dropped_out_message(participation.course_instance.course.name, early),
     )
     if not dropped:
-        return _go(request, _course_url(participation))
+        return _go(request, _next(request) or _course_url(participation))
     messages.info(request, CSN_REMINDER)
-    return _go(request, reverse("my_education") if dropped.result else _course_url(participation))
+    after = reverse("my_education") if dropped.result else _course_url(participation)
+    return _go(request, _next(request) or after)
+
+
+# --- Removing the choice or application behind a course (S-CHOICE-2, S-APP-2) -------------------
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def course_remove(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The guide's "Remove choice/application" on the course: the same rule and service as on
+    the choice or application page; GET shows the dialog, POST removes."""
+    page = _course(request, public_id)
+    removal = _removal(request, page)
+    if removal is None:
+        raise Http404
+    if request.method == "GET":
+        context = {"page": page, "removal": removal, "next": _next(request)}
+        return _dialog(request, "studentweb/education/course_remove.html", context)
+    if removal.is_choice:
+        remove = lambda: studychoice_services.remove_choice(request.user, choice=removal.choice)  # noqa: E731
+        done = _("Your study choice has been removed. You can choose again until %(date)s.")
+    else:
+        remove = lambda: services.remove_application(  # noqa: E731
+            request.user, application=removal.application
+        )
+        done = _("Your application has been removed. You can apply again until %(date)s.")
+    if not attempt(request, remove, done % {"date": removal.closes.isoformat()}):
+        return _go(request, _next(request) or _course_url(page.participation))
+    return _go(request, _next(request) or reverse("my_education"))
 
 
 def _dropped_out_message(name: str, early: bool) -> str:

@@ -18,6 +18,7 @@ from people.middleware import alumni_allowed
 from registration import queries as registration_queries
 from results.queries import student as result_queries
 from results.services import students
+from studentweb.education import expanded_course
 from studentweb.forms import ContactDetailsForm
 from studychoices import queries as studychoice_queries
 
@@ -60,6 +61,8 @@ def start(request: HttpRequest) -> HttpResponse:
             **registration_queries.start_page(person, today),
             **studychoice_queries.start_page(person, today),
             **exam_queries.start_page(person, settings),
+            **(expanded_course(request) if settings.show_current_courses else {}),
+            "start_url": request.path,
         },
     )
     if new_results:

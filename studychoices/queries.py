@@ -19,9 +19,11 @@ from registration.models import (
     ACTIVE_STATES,
     Application,
     ApplicationOffer,
+    CourseParticipation,
+    ParticipationSource,
     ProgrammeParticipation,
 )
-from studychoices.models import ChoiceAlternative, ChoicePeriod, StudyChoice
+from studychoices.models import ChoiceAlternative, ChoicePeriod, StudyChoice, StudyChoiceItem
 from studychoices.services import can_choose, can_remove_choice, with_participations
 
 
@@ -161,3 +163,76 @@ def offer_page(
         can_apply=Verdict(False, ""),
         can_remove=eligibility.can_remove_application(application, settings, today),
     )
+
+
+# --- Removing what brought the student to a course (S-CHOICE-2, S-APP-2) ------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The study choice or application that gave the student a course participation, and
+    whether they may remove it now (the rule of the choice and application pages)."""
+
+    choice: StudyChoice | None
+    application: Application | None
+    verdict: Verdict
+
+    @property
+    def is_choice(self) -> bool:
+        return self.choice is not None
+
+    @property
+    def closes(self) -> datetime.date:
+        return self.choice.period.closes if self.choice else self.application.offer.closes
+
+    @property
+    def courses(self) -> list[str]:
+        """What else goes with a choice: its items' course or specialisation names."""
+        if self.choice is None:
+            return []
+        return [
+            held.course_instance.course.name
+            if (held := item.course_participation) is not None
+            else item.alternative.specialisation_instance.programme.name
+            for item in self.choice.items.all()
+        ]
+
+
+def removal(
+    participation: CourseParticipation, settings: InstitutionSettings, today: datetime.date
+) -> Removal | None:
+    """The standing choice or application behind the participation, if any. Two queries at
+    most; none for a participation that came by admission."""
+    if participation.source == ParticipationSource.CHOICE:
+        choice = (
+            StudyChoice.objects.filter(
+                items__course_participation=participation, removed_at__isnull=True
+            )
+            .select_related("period")
+            .prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=StudyChoiceItem.objects.select_related(
+                        "course_participation__course_instance__course",
+                        "programme_participation",
+                        "alternative__specialisation_instance__programme",
+                    ).order_by("alternative__position", "alternative_id"),
+                )
+            )
+            .first()
+        )
+        if choice is None:
+            return None
+        return Removal(choice, None, can_remove_choice(choice, settings, today))
+    if participation.source == ParticipationSource.APPLICATION:
+        application = (
+            Application.objects.filter(course_participation=participation, removed_at__isnull=True)
+            .select_related("offer", "course_participation", "programme_participation")
+            .first()
+        )
+        if application is None:
+            return None
+        return Removal(
+            None, application, eligibility.can_remove_application(application, settings, today)
+        )
+    return None

@@ -285,9 +285,9 @@ def test_withdrawal_switched_off_is_absent_and_a_crafted_post_is_refused(
     assert state(mine) == (S.ADMITTED, False)
 
 
-def test_withdrawal_from_a_registered_course_is_not_offered_and_says_why(
-    me, institution, client_for
-):
+def test_a_registered_course_offers_dropout_as_its_one_way_out(me, institution, client_for):
+    """#21 point 2: one "I do not want to study this course" entry, which for a registered
+    place leads to dropout (S-WD-2); the withdrawal URL typed by hand says why not."""
     mine = course(me, institution, state=S.REGISTERED, registered=1)
     client = client_for(me)
 
@@ -295,7 +295,8 @@ def test_withdrawal_from_a_registered_course_is_not_offered_and_says_why(
     dialog = client.get(url(mine, "withdraw")).text
 
     assert url(mine, "withdraw") not in text
-    assert "You are registered. To leave the course, drop out instead." in text
+    assert text.count("I do not want to study this course") == 1
+    assert f'href="{url(mine, "drop-out")}"' in text
     assert 'action="' + url(mine, "withdraw") not in dialog
     assert "You are registered. To leave the course, drop out instead." in dialog
 
@@ -394,8 +395,10 @@ def test_dropout_is_not_offered_before_registration(me, institution, client_for)
 
     text = client_for(me).get(url(mine)).text
 
+    # The one entry leads to withdrawal (S-WD-1) while the place is not taken up (#21 point 2).
     assert url(mine, "drop-out") not in text
-    assert "You can drop out only from studies you are registered on." in text
+    assert text.count("I do not want to study this course") == 1
+    assert f'href="{url(mine, "withdraw")}"' in text
 
 
 def test_a_left_course_offers_no_actions(me, institution, client_for):
