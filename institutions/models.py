@@ -83,6 +83,13 @@ class InstitutionSettings(models.Model):
     digital_degree = models.BooleanField(_("digital degree certificates"), default=True)
     degree_sharing = models.BooleanField(_("degree sharing"), default=True)
     emrex = models.BooleanField(_("foreign merits (Emrex)"), default=False)
+    # Reminders (B-2): an e-mail some days before a registration or exam sign-up period closes.
+    send_reminders = models.BooleanField(
+        _("e-mail reminders before registration and exam sign-up close"), default=True
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days before a period closes that its reminder is sent"), default=3
+    )
     # Start page sections (S-HOME-1..4).
     show_new_results = models.BooleanField(_("start page: new results"), default=True)
     show_study_choices = models.BooleanField(_("start page: study choices"), default=True)
@@ -107,6 +114,10 @@ class InstitutionSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(early_dropout_weeks__lte=52),
                 name="settings_early_dropout_weeks_at_most_a_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_days__gte=1, reminder_days__lte=30),
+                name="settings_reminder_days_within_a_month",
             ),
             models.CheckConstraint(
                 condition=models.Q(certificate_validity_days__gte=1),

@@ -167,6 +167,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # B-2: reminders before registration and exam sign-up periods close. Each person is reminded
+    # once per period whenever the sweep runs (notifications.Reminder), so running it often only
+    # makes the first reminder come sooner after the day it is due.
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": float(env_int("REMINDERS_EVERY_SECONDS", 3600)),
+        "options": {"expires": env_int("REMINDERS_EVERY_SECONDS", 3600) - 1},
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------------------

@@ -13,6 +13,11 @@ class NotificationKind(models.TextChoices):
     RESULT_CERTIFIED = "result_certified", "A result was certified (to the student, B-2)"
     RESULTS_READY = "results_ready", "Results were marked ready (to the examiner, T-REP-3)"
     CERTIFICATE_READY = "certificate_ready", "A certificate is ready (to the student, B-2)"
+    REGISTRATION_CLOSING = (
+        "registration_closing",
+        "A registration period closes soon (to the student, B-2)",
+    )
+    SIGNUP_CLOSING = "signup_closing", "An exam sign-up period closes soon (to the student, B-2)"
 
 
 class Notification(models.Model):
@@ -51,3 +56,22 @@ class Notification(models.Model):
 
         person = self.person or (self.user.person if self.user else None)
         return person.language if person else settings.LANGUAGE_CODE
+
+
+class Reminder(models.Model):
+    """That a person has been reminded of one period closing (B-2): a registration period of a
+    course instance's study period ("registration:<period id>") or an activity session's sign-up
+    ("signup:<session id>"). The unique pair is what makes the reminder go once per period,
+    however often the sweep runs. Written by notifications.reminders.send_due."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "subject"], name="one_reminder_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.person_id}"

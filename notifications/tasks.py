@@ -25,3 +25,11 @@ def deliver_notifications(*, notification_ids: list[int]) -> None:
     """Each is claimed on its own, so a retry after a failure sends only what was not sent."""
     for notification_id in notification_ids:
         delivery.deliver(notification_id)
+
+
+@shared_task(name="notifications.send_reminders")
+def send_reminders() -> int:
+    """Beat's sweep (B-2): the reminders due today, at every university that has them on."""
+    from notifications import reminders
+
+    return reminders.send_due()
