@@ -185,7 +185,7 @@ def test_withdraw_from_a_programme_in_a_dialog_that_lists_its_courses(
     open_dialog(page, "a[hx-get$='/withdraw/']", "#programme-dialog")
 
     assert covered_codes(page, "#programme-dialog") == ["BI2001", "BI2002"]
-    check_page(page, with_menu=True)
+    check_page(page)  # the dialog is modal: the menu behind it is inert
     submit(
         page, f"#programme-dialog form[action='/programmes/{programme.public_id}/withdraw/'] button"
     )
@@ -234,7 +234,7 @@ def test_drop_out_of_a_registered_course_and_be_reminded_of_csn(
         f"{study_period.name}, {study_period.start_date.isoformat()} – "
         f"{study_period.end_date.isoformat()}, {amount}: "
     )
-    check_page(page, with_menu=True)
+    check_page(page)  # the dialog is modal: the menu behind it is inert
     submit(page, f"#course-dialog form[action='/courses/{course.public_id}/drop-out/'] button")
 
     assert page.url == f"{live_server.url}/courses/{course.public_id}/"
@@ -288,7 +288,7 @@ def test_change_course_instance_then_register_on_the_new_one(
         f"{target.instance_code}, {target.start_date.isoformat()} – "
         f"{target.end_date.isoformat()}, {target.town}"
     )
-    check_page(page, with_menu=True)
+    check_page(page)  # the dialog is modal: the menu behind it is inert
     submit(page, "#course-dialog button[name='confirm']")
 
     new = CourseParticipation.objects.get(course_instance=target)
