@@ -41,7 +41,7 @@ def test_component_gets_the_content_as_body_the_slots_by_name_and_the_arguments(
         '<section class="dialog" aria-labelledby="dialog-heading">'
         '<h2 id="dialog-heading" class="dialog__title" tabindex="-1" autofocus>Withdraw</h2>'
         "<p>Anna loses the place.</p>"
-        '<p class="reason"></p><p><a href="/courses/1/">Back</a></p></section>'
+        '<p class="reason"></p><p><a href="/courses/1/" data-dialog-close>Back</a></p></section>'
     )
 
 
@@ -92,7 +92,8 @@ def test_confirm_form_without_a_target_is_a_plain_post_and_a_link_back():
     assert _confirm(htmx=False) == (
         '<form method="post" action="/remove/" novalidate><div class="choice-actions">'
         '<button type="submit" class="button">Yes, remove</button>'
-        '<a class="button button--secondary" href="/back/">No, keep</a></div></form>'
+        '<a class="button button--secondary" href="/back/" data-dialog-close>No, keep</a>'
+        "</div></form>"
     )
 
 
@@ -103,7 +104,7 @@ def test_confirm_form_with_a_target_swaps_in_place_and_focuses_the_button_under_
         '<form method="post" action="/remove/" hx-post="/remove/" hx-target="#choice" '
         'hx-swap="outerHTML" novalidate><div class="choice-actions">'
         '<button type="submit" class="button" autofocus>Yes, remove</button>'
-        '<a class="button button--secondary" href="/back/" hx-get="/back/part/" '
+        '<a class="button button--secondary" href="/back/" data-dialog-close hx-get="/back/part/" '
         'hx-target="#choice" hx-swap="outerHTML">No, keep</a></div></form>'
     )
 
