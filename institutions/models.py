@@ -171,3 +171,50 @@ class LocalText(models.Model):
     @property
     def body(self) -> str:
         return pick(self.body_sv, self.body_en)
+
+
+class LocalTextVersion(InstitutionOwned):
+    """One saved version of a slot's text (G-5, T-ADM-1): who wrote it, when, and from when
+    students see it. Students see the slot's newest version whose `visible_from` has come
+    (institutions.queries.local_text); an earlier version comes back by restoring it, which
+    saves it again as the newest. Written only by institutions.services.save_local_text and
+    restore_local_text."""
+
+    text = models.ForeignKey(LocalText, on_delete=models.CASCADE, related_name="versions")
+    body_sv = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    # The publication date chosen, if any: the text waits until the start of that day in Sweden.
+    publish_on = models.DateField(null=True, blank=True)
+    visible_from = models.DateTimeField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["text", "visible_from"], name="localtextversion_shown")]
+
+    def __str__(self) -> str:
+        return f"{self.text_id}@{self.created_at:%Y-%m-%dT%H:%M}"
+
+
+class SettingsChange(InstitutionOwned):
+    """One switch turned on or off (G-4, T-ADM-1): which, to what, by whom and when. Written by
+    institutions.services.update_switches in the same transaction as the change."""
+
+    field = models.CharField(max_length=60)
+    value = models.BooleanField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value}"

@@ -1,9 +1,18 @@
 """Reads about universities, shaped for the pages and the middleware."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
-from institutions.models import Institution, LocalText, LocalTextSlot
+from institutions.models import (
+    Institution,
+    InstitutionSettings,
+    LocalText,
+    LocalTextSlot,
+    LocalTextVersion,
+    SettingsChange,
+)
+from ladokportal import clock
 
 
 def institutions_for_request(request: HttpRequest) -> list[Institution]:
@@ -67,6 +76,97 @@ def staff_institutions(user_id: int):
 
 
 def local_text(institution: Institution | None, slot: LocalTextSlot) -> LocalText | None:
+    """The slot's text as students see it now (G-5): its newest version whose publication has
+    come, or the slot's own body when it has no such version. One query."""
     if institution is None:
         return None
-    return LocalText.objects.filter(institution=institution, slot=slot).first()
+    shown = LocalTextVersion.objects.filter(
+        text=OuterRef("pk"), visible_from__lte=clock.now()
+    ).order_by("-visible_from", "-pk")
+    text = (
+        LocalText.objects.filter(institution=institution, slot=slot)
+        .annotate(
+            shown_sv=Coalesce(Subquery(shown.values("body_sv")[:1]), F("body_sv")),
+            shown_en=Coalesce(Subquery(shown.values("body_en")[:1]), F("body_en")),
+        )
+        .first()
+    )
+    if text is not None:
+        text.body_sv, text.body_en = text.shown_sv, text.shown_en
+    return text
+
+
+def local_text_slots(institution: Institution) -> list[dict]:
+    """Every slot with where students see it, the version shown now, and the newest waiting
+    for its publication date (the local texts page, T-ADM-1). Two queries."""
+    from institutions.configuration import slot_place
+
+    versions = list(
+        LocalTextVersion.objects.filter(institution=institution)
+        .select_related("text", "created_by")
+        .order_by("-visible_from", "-pk")
+    )
+    moment = clock.now()
+    texts = {text.slot: text for text in LocalText.objects.filter(institution=institution)}
+    rows = []
+    for slot in LocalTextSlot:
+        mine = [v for v in versions if v.text.slot == slot]
+        shown = next((v for v in mine if v.visible_from <= moment), None)
+        waiting = next((v for v in reversed(mine) if v.visible_from > moment), None)
+        text = texts.get(slot)
+        rows.append(
+            {
+                "slot": slot,
+                "label": slot.label,
+                "place": slot_place(slot),
+                "shown": shown,
+                "waiting": waiting,
+                "has_text": bool(shown and (shown.body_sv or shown.body_en))
+                or bool(shown is None and text and (text.body_sv or text.body_en)),
+            }
+        )
+    return rows
+
+
+def local_text_editor(institution: Institution, slot: str) -> tuple[LocalText | None, list]:
+    """The slot's row as students see it now and all its versions, newest first, each marked
+    shown (now), waiting (publication date to come) or earlier. Two queries."""
+    text = local_text(institution, slot)
+    versions = list(
+        LocalTextVersion.objects.filter(institution=institution, text__slot=slot)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+    moment = clock.now()
+    shown = max(
+        (v for v in versions if v.visible_from <= moment),
+        key=lambda v: (v.visible_from, v.pk),
+        default=None,
+    )
+    for version in versions:
+        version.is_shown = version is shown
+        version.is_waiting = version.visible_from > moment
+    return text, versions
+
+
+def switches(institution: Institution) -> list[dict]:
+    """Every function switch with its value, its one sentence and its latest change (the
+    switches page, G-4). Two queries."""
+    from institutions.configuration import switch_explanation, switch_fields
+
+    settings, _created = InstitutionSettings.objects.get_or_create(institution=institution)
+    latest: dict[str, SettingsChange] = {}
+    for change in SettingsChange.objects.filter(institution=institution).select_related(
+        "changed_by"
+    ):
+        latest.setdefault(change.field, change)
+    return [
+        {
+            "name": field.name,
+            "label": field.verbose_name,
+            "explanation": switch_explanation(field.name),
+            "value": getattr(settings, field.name),
+            "change": latest.get(field.name),
+        }
+        for field in switch_fields()
+    ]

@@ -22,6 +22,13 @@ def administers_rights_at(user: User, institution_id: int) -> bool:
 
 
 @rules.predicate
+def administers_configuration_at(user: User, institution_id: int) -> bool:
+    """Who edits the university's local texts and turns its function switches (T-ADM-1, G-4,
+    G-5): the same whole-university system administrators who administer rights."""
+    return administers_rights_at.test(user, institution_id)
+
+
+@rules.predicate
 def administers_studies_at(user: User, institution_id: int) -> bool:
     """A study administrator's role at the university, for the whole of it, an org unit or a
     course (T-ADM-3): the guard of the student, exam session, integration and certificate pages,
@@ -36,4 +43,5 @@ def administers_studies_at(user: User, institution_id: int) -> bool:
 
 
 rules.add_perm("people.administer_rights", administers_rights_at)
+rules.add_perm("people.administer_configuration", administers_configuration_at)
 rules.add_perm("people.administer_studies", administers_studies_at)

@@ -26,7 +26,7 @@ from institutions.demo.result_history import certify_completed_courses
 from institutions.demo.results import create_demo_results
 from institutions.demo.students import create_named_students, create_staff, draw_other_students
 from institutions.demo.terms import Calendar, calendar_around
-from institutions.demo.texts import create_local_texts
+from institutions.demo.texts import create_local_texts, create_text_history
 from institutions.demo.universities import UNIVERSITIES, create_university
 from institutions.models import Institution
 from people.models import Person
@@ -131,6 +131,7 @@ def seed_demo(
         offers = create_programme_offers(lu, journey, today)
         plans = create_named_students(catalogues, today)
         staff = create_staff(catalogues)
+        create_text_history(lu.institution, staff["sysadmin"], today)
         enrol(plans + draw_other_students(catalogues, today, rng), today)
         create_study_journeys(lu, journey, offers, today)
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)

@@ -4,9 +4,19 @@ The texts name the university, so a page shows whose text it is; they use only t
 sanitiser allows and are stored sanitised, as the editor would store them.
 """
 
+import datetime
+
 from institutions.demo.universities import University
-from institutions.models import Institution, LocalText, LocalTextSlot
+from institutions.models import (
+    Institution,
+    LocalText,
+    LocalTextSlot,
+    LocalTextVersion,
+    SettingsChange,
+)
 from institutions.sanitise import sanitise
+from ladokportal import clock
+from people.models import User
 
 # slot: (Swedish, English); {placeholders} are filled from the University.
 TEXTS = {
@@ -102,4 +112,56 @@ def create_local_texts(institution: Institution, data: University) -> None:
             body_en=_fill(english, data),
         )
         for slot, (swedish, english) in TEXTS.items()
+    )
+
+
+def create_text_history(institution: Institution, sysadmin: User, today: datetime.date) -> None:
+    """Lund's start-page text as `sysadmin` edited it (T-ADM-1): a first version four weeks
+    ago, the one shown now (the seeded text) saved a week ago, and a text for the next
+    registration period that waits for its publication date in two weeks; and one switch he
+    changed, so the switches page shows who changed what when."""
+    text = LocalText.objects.get(institution=institution, slot=LocalTextSlot.START_OTHER)
+    now = clock.now()
+    later = today + datetime.timedelta(days=14)
+    shown_from = now - datetime.timedelta(days=7)
+    versions = [
+        (
+            "<p>Välkommen till Lunds universitet! Terminen börjar snart.</p>",
+            "<p>Welcome to Lund University! The term starts soon.</p>",
+            None,
+            now - datetime.timedelta(days=28),
+        ),
+        (text.body_sv, text.body_en, None, shown_from),
+        (
+            "<p><strong>Registreringen för nästa termin öppnar snart.</strong> Registrera dig "
+            "på dina kurser under registreringsperioden.</p>",
+            "<p><strong>Registration for next term opens soon.</strong> Register on your "
+            "courses during the registration period.</p>",
+            later,
+            now - datetime.timedelta(days=1),
+        ),
+    ]
+    LocalTextVersion.objects.bulk_create(
+        LocalTextVersion(
+            institution=institution,
+            text=text,
+            body_sv=sanitise(sv),
+            body_en=sanitise(en),
+            publish_on=publish_on,
+            visible_from=(
+                datetime.datetime.combine(publish_on, datetime.time.min, tzinfo=clock.zone())
+                if publish_on
+                else created
+            ),
+            created_at=created,
+            created_by=sysadmin,
+        )
+        for sv, en, publish_on, created in versions
+    )
+    SettingsChange.objects.create(
+        institution=institution,
+        field="emrex",
+        value=False,
+        changed_at=now - datetime.timedelta(days=10),
+        changed_by=sysadmin,
     )

@@ -207,6 +207,20 @@ class TestSeededDemo:
 
         assert list(counts) == [len(LocalTextSlot.values)] * 3
 
+    def test_lunds_start_text_has_a_history_and_a_text_waiting_for_its_day(self):
+        """T-ADM-1: sysadmin's versions of Lund's "Other information", one scheduled."""
+        from institutions.queries import local_text_editor
+
+        lu = Institution.objects.get(code="lu")
+        text, versions = local_text_editor(lu, LocalTextSlot.START_OTHER)
+        assert [(v.is_shown, v.is_waiting) for v in versions] == [
+            (False, True),
+            (True, False),
+            (False, False),
+        ]
+        assert {v.created_by.username for v in versions} == {"sysadmin"}
+        assert versions[1].body_en == text.body_en
+
     def test_course_credits_are_the_sum_of_module_credits(self):
         courses = Course.objects.prefetch_related("modules")
 
