@@ -39,6 +39,7 @@ urlpatterns = [
     path("exams/<uuid:session_id>/export/", exams.export, name="staff_exam_export"),
     path("rights/", include("staffweb.rights.urls")),
     path("configuration/", include("staffweb.configuration.urls")),
+    path("courses/", include("staffweb.courses.urls")),
     path("results/file/", include("staffweb.results.file.urls")),
     path("results/", include("staffweb.results.report.urls")),
     path("results/certify/", include("staffweb.results.certify.urls")),

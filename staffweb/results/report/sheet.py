@@ -9,12 +9,15 @@ person there). The grade <select> is rendered once per chosen grade and reused b
 """
 
 import datetime
+import functools
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -91,6 +94,9 @@ class RowView:
     select: str = ""  # "ready" (a draft), "unmark" (marked ready) or nothing
     select_value: str = ""
     discard: str = ""  # the public id of a draft that may be discarded
+    # The timeline (B-3) of the certified result and of the open one, one click from the row.
+    certified_timeline: str = ""
+    open_timeline: str = ""
     modules_passed: bool | None = None
     options: SafeString = field(default_factory=SafeString)
 
@@ -299,6 +305,19 @@ def _new_view(row: RowView, kinds: list[str], options: GradeOptions, grade: str,
     row.shown = fingerprint(grade, date, {})
 
 
+def timeline_url(public_id: uuid.UUID) -> str:
+    """The result's timeline page (B-3): reversed once, then filled in per row."""
+    return _timeline_pattern().replace(str(_PLACEHOLDER), str(public_id))
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@functools.cache
+def _timeline_pattern() -> str:
+    return reverse("staff_result_timeline", args=[_PLACEHOLDER])
+
+
 def name_rows(sheet, options: GradeOptions) -> list[RowView]:
     """The name sheet's rows as saved (report_queries.Sheet)."""
     rows = []
@@ -314,6 +333,10 @@ def name_rows(sheet, options: GradeOptions) -> list[RowView]:
         if item.certified:
             certified = item.certified
             row.certified = f"{certified.grade.code} ({_iso(certified.examination_date)})"
+            points = (certified.annotations or {}).get(AnnotationKind.POINTS)
+            if points not in (None, ""):
+                row.certified += " · " + _("%(points)s points") % {"points": points}
+            row.certified_timeline = timeline_url(certified.public_id)
             row.state = certified.get_state_display()
         if item.by_code:
             # B-6: neither grade, date, annotations nor state of a result reported by code.
@@ -323,6 +346,7 @@ def name_rows(sheet, options: GradeOptions) -> list[RowView]:
         elif item.open_result is not None:
             _open_view(row, item.open_result, sheet.kinds, options)
             row.result_id = item.open_result.public_id.hex
+            row.open_timeline = timeline_url(item.open_result.public_id)
             row.select_value = f"{row.result_id}.{row.version}"
             if item.open_result.state == "draft":
                 row.discard = str(item.open_result.public_id)

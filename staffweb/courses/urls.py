@@ -1,0 +1,11 @@
+"""Course search and course view (seed 004), included under /staff/courses/ by staffweb.urls."""
+
+from django.urls import path
+
+from staffweb.courses import views
+
+urlpatterns = [
+    path("", views.search, name="staff_courses"),
+    path("<str:code>/", views.course, name="staff_course"),
+    path("<str:code>/<uuid:instance_id>/", views.instance, name="staff_course_instance"),
+]
