@@ -27,6 +27,8 @@ SECRET_KEY = env_str("SECRET_KEY") or (
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# An expired form gets the portal's translated page, not Django's bare one (#12 point 6).
+CSRF_FAILURE_VIEW = "ladokportal.csrf.csrf_failure"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
