@@ -116,6 +116,15 @@ def add_participant(actor: User, *, session: ActivitySession, person: Person) ->
             person=person, institution_id=locked.institution_id
         ).exists():
             raise SignupError(_("The student has no studies at this university."))
+        # The session examines its courses' students (#12 point 6): someone on none of them
+        # (on any instance of the course, a re-taker included) is no participant of it.
+        if not CourseParticipation.objects.filter(
+            person=person,
+            course_instance__course__instances__activity_sessions=locked,
+        ).exists():
+            raise SignupError(
+                _("The student is not on any course the session examines: admit them first.")
+            )
         return _create(locked, person.pk, added_by=actor)
 
 

@@ -777,3 +777,20 @@ def test_detail_query_count_does_not_grow(
     with django_assert_num_queries(9):
         response = client.get(detail(session))
     assert len(rows(response.text, "participants")) == count
+
+
+def test_add_participant_who_is_not_on_the_course_is_refused(
+    institution, admin, session, client_for
+):
+    """#12 point 6: a student of the university but of another course is no participant."""
+    from tests.conftest import enrol
+
+    olle = PersonFactory(first_name="Olle", last_name="Annan")
+    enrol(olle, institution)
+    response = client_for(admin).post(
+        detail(session) + "participants/", {"number": olle.identity_number}, follow=True
+    )
+    assert (Signup.objects.count(), messages_of(response)) == (
+        0,
+        ["The student is not on any course the session examines: admit them first."],
+    )
