@@ -6,6 +6,7 @@ import rules
 from django.db.models import Q
 
 from exams.models import ActivitySession
+from institutions.tree import covering_unit
 from people.models import StaffRoleKind, User
 
 
@@ -17,7 +18,7 @@ def manages_session(user: User, session: ActivitySession) -> bool:
     org_units = session.course_instances.values("course__org_unit")
     return user.staff_roles.filter(
         Q(org_unit__isnull=True, course__isnull=True)
-        | Q(org_unit__in=org_units)
+        | covering_unit(org_units, lookup="in")
         | Q(course__in=courses),
         institution_id=session.institution_id,
         role=StaffRoleKind.STUDY_ADMIN,

@@ -5,6 +5,7 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from catalog.models import CourseInstance
+from institutions.tree import covering_unit
 from people.models import StaffRoleKind, User
 
 MANAGING_ROLES = (StaffRoleKind.STUDY_ADMIN,)
@@ -23,7 +24,7 @@ def manages_course_instance(user: User, instance: CourseInstance) -> bool:
     if course.org_unit_id is not None:
         # Without this guard `org_unit_id=None` becomes IS NULL and every course-narrowed role
         # would cover every course that has no org unit.
-        covering |= Q(org_unit_id=course.org_unit_id)
+        covering |= covering_unit(course.org_unit_id)
     return _roles(user, instance.institution_id).filter(covering).exists()
 
 
@@ -33,7 +34,7 @@ def managed_course_instances(user: User, institution_id: int) -> QuerySet[Course
     university, for the course's org unit, or for the course (NULL never matches NULL here)."""
     covering = _roles(user, institution_id).filter(
         Q(org_unit__isnull=True, course__isnull=True)
-        | Q(org_unit_id=OuterRef("course__org_unit_id"))
+        | covering_unit(OuterRef("course__org_unit_id"))
         | Q(course_id=OuterRef("course_id"))
     )
     return CourseInstance.objects.filter(institution_id=institution_id).filter(Exists(covering))

@@ -17,6 +17,7 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from catalog.models import Course, CourseInstance
+from institutions.tree import SUB_UNITS, covering_unit
 from people.models import StaffRoleKind, User
 from results import workflow
 from results.models import Result, ResultAction
@@ -65,11 +66,15 @@ class Rights:
     def load(cls, user: User, institution_id: int) -> "Rights":
         if not user.is_authenticated:
             return cls(None, institution_id, _Reach(), _Reach())
-        rows = list(
-            user.staff_roles.filter(
+        # An org unit's right covers its sub-units (institutions.tree): each row comes once
+        # per sub-unit, in the same query.
+        rows = [
+            (role, unit, course)
+            for role, course, *units in user.staff_roles.filter(
                 institution_id=institution_id, role__in=REPORTING_ROLES
-            ).values_list("role", "org_unit_id", "course_id")
-        )
+            ).values_list("role", "course_id", "org_unit_id", *(f"{p}__id" for p in SUB_UNITS))
+            for unit in {*units} - {None} or {None}
+        ]
         return cls(
             user.pk, institution_id, _reach(rows, REPORTING_ROLES), _reach(rows, CERTIFYING_ROLES)
         )
@@ -105,7 +110,7 @@ class Rights:
 def _covering(user: User, institution_id: int, roles: tuple[str, ...]) -> QuerySet:
     return user.staff_roles.filter(institution_id=institution_id, role__in=roles).filter(
         Q(org_unit__isnull=True, course__isnull=True)
-        | Q(org_unit_id=OuterRef("course__org_unit_id"))
+        | covering_unit(OuterRef("course__org_unit_id"))
         | Q(course_id=OuterRef("course_id"))
     )
 

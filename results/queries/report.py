@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from catalog.models import Course, CourseInstance, Grade, Module
 from exams.models import ActivitySession, Signup
+from institutions.tree import covering_unit
 from ladokportal import clock
 from people.models import Person, StaffRole, User
 from registration.models import CourseParticipation, Registration
@@ -350,7 +351,7 @@ def find_for_course(course: Course, key: StudentKey) -> Person | None:
 def _holders(course: Course, institution_id: int, roles: tuple[str, ...]) -> QuerySet[User]:
     scope = Q(org_unit__isnull=True, course__isnull=True) | Q(course_id=course.pk)
     if course.org_unit_id is not None:
-        scope |= Q(org_unit_id=course.org_unit_id)
+        scope |= covering_unit(course.org_unit_id)
     covering = StaffRole.objects.filter(
         scope, user=OuterRef("pk"), institution_id=institution_id, role__in=roles
     )
