@@ -321,15 +321,15 @@ def test_sheet_lists_participants_with_masked_numbers_and_states(world, institut
         (
             "Anna Andersson",
             anna.masked_identifier,
-            f"G ({days(-2)})",
+            f"G ({days(-2)}) Timeline",
             "",
             "",
             "Certified",
             "",
         ),
-        ("Bo Berg", bo.masked_identifier, "–", "", "", "Draft Discard", ""),
+        ("Bo Berg", bo.masked_identifier, "–", "", "", "Draft Timeline Discard", ""),
         ("Cecilia Carlsson", cecilia.masked_identifier, "–", "", "", "Not reported", ""),
-        ("Dan Dahl", visitor.masked_identifier, "–", "", "", "Draft Discard", ""),
+        ("Dan Dahl", visitor.masked_identifier, "–", "", "", "Draft Timeline Discard", ""),
     ]
     for person in (anna, bo, cecilia):
         assert person.identity_number not in html
@@ -391,7 +391,7 @@ def test_a_result_marked_ready_can_still_be_changed_and_stays_ready(world, clien
     )
     client = client_for(world.reporter)
     html = client.get(sheet(world)).text
-    assert sheet_rows(html)[0][-2] == "Marked as ready"
+    assert sheet_rows(html)[0][-2] == "Marked as ready Timeline"
     client.post(sheet(world), form_data(html, "report-form", **{f"{key(anna)}-grade": "U"}))
     ready = Result.objects.get(person=anna)
     assert (ready.state, ready.grade.code, ready.ready_grade.code) == (S.READY, "U", "G")
@@ -549,7 +549,7 @@ def test_a_certified_result_is_read_only_and_a_retake_is_a_new_result(world, cli
     retake = Result.objects.get(person=anna, state=S.DRAFT)
     assert retake.grade.code == "U"
     rows = sheet_rows(client.get(sheet(world)).text)
-    assert rows[0][2:] == (f"G ({days(-2)})", "", "", "Draft Discard", "")
+    assert rows[0][2:] == (f"G ({days(-2)}) Timeline", "", "", "Draft Timeline Discard", "")
 
 
 def test_a_result_reported_by_code_shows_no_grade_and_cannot_be_edited(world, client_for):
