@@ -71,17 +71,43 @@ def can_register(  # noqa: PLR0911 - one early answer per rule reads best here
     """S-REG-1..4: within the period's window, admitted (or already registered for an earlier
     period: continuation), not twice, not after withdrawal, in order of the study periods.
     Study administrators (staff=True) register outside the window too."""
+    # Staff read about the student, the student about themselves (#12 point 6).
     if participation.state in (S.WITHDRAWN, S.CANCELLED):
-        return Verdict(False, _("You have withdrawn from this course."))
+        return Verdict(
+            False,
+            _("The student has withdrawn from this course.")
+            if staff
+            else _("You have withdrawn from this course."),
+        )
     if participation.state in (S.DROPPED, S.CHANGED_INSTANCE, S.COMPLETED):
-        return Verdict(False, _("You are no longer taking this course instance."))
+        return Verdict(
+            False,
+            _("The student is no longer taking this course instance.")
+            if staff
+            else _("You are no longer taking this course instance."),
+        )
     if period.sequence in registered_sequences:
-        return Verdict(False, _("You are already registered for this study period."))
+        return Verdict(
+            False,
+            _("The student is already registered for this study period.")
+            if staff
+            else _("You are already registered for this study period."),
+        )
     if participation.scope_period_id and participation.scope_period_id != period.pk:
-        return Verdict(False, _("Your change of instance covers another study period."))
+        return Verdict(
+            False,
+            _("The student's change of instance covers another study period.")
+            if staff
+            else _("Your change of instance covers another study period."),
+        )
     earlier = set(range(1, period.sequence))
     if participation.scope_period_id is None and not earlier <= registered_sequences:
-        return Verdict(False, _("Register for the earlier study periods of the course first."))
+        return Verdict(
+            False,
+            _("Register the student for the earlier study periods of the course first.")
+            if staff
+            else _("Register for the earlier study periods of the course first."),
+        )
     if staff:
         return YES
     state, _days = registration_period_state(period, today)

@@ -51,7 +51,9 @@ def _create(request: HttpRequest, person: Person, form: CertificateForm) -> Http
         return None
     messages.success(
         request,
-        _("The certificate for %(name)s is being created: %(kind)s (%(language)s).")
+        # Not "being created": without a worker the document is ready before this page shows,
+        # and the state card below says how far it has come (#12 point 6).
+        _("The certificate for %(name)s is ordered: %(kind)s (%(language)s).")
         % {
             "name": person.full_name,
             "kind": CertificateKind(certificate.kind).label,

@@ -278,9 +278,10 @@ def test_study_admin_creates_a_certificate_the_student_then_has(
 
     page = client.get(response.url)
     assert messages_of(page) == [
-        "The certificate for "
-        f"{sara.person.full_name} is being created: Transcript of records (English)."
+        f"The certificate for {sara.person.full_name} is ordered: Transcript of records (English)."
     ]
+    # #12 point 6: no "being created" above a document that is ready.
+    assert "is being created" not in page.text
     assert "Siv Berglund" in page.text
 
 

@@ -81,7 +81,9 @@ def test_staff_too_register_in_order_of_the_periods():
         course(), window_period(-10, -1, sequence=2), set(), TODAY, staff=True
     )
 
-    assert verdict.reason == "Register for the earlier study periods of the course first."
+    assert (
+        verdict.reason == "Register the student for the earlier study periods of the course first."
+    )
 
 
 def test_continuation_registration_needs_every_earlier_period():

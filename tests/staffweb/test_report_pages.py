@@ -392,9 +392,13 @@ def test_a_result_marked_ready_can_still_be_changed_and_stays_ready(world, clien
     client = client_for(world.reporter)
     html = client.get(sheet(world)).text
     assert sheet_rows(html)[0][-2] == "Marked as ready Timeline"
-    client.post(sheet(world), form_data(html, "report-form", **{f"{key(anna)}-grade": "U"}))
+    response = client.post(
+        sheet(world), form_data(html, "report-form", **{f"{key(anna)}-grade": "U"}), follow=True
+    )
     ready = Result.objects.get(person=anna)
     assert (ready.state, ready.grade.code, ready.ready_grade.code) == (S.READY, "U", "G")
+    # #12 point 6: not "Saved as drafts" for a result that stays marked as ready.
+    assert messages_of(response) == ["Saved: 0 new, 1 changed; 1 of them stays marked as ready."]
 
 
 def test_nothing_filled_saves_nothing(world, client_for):

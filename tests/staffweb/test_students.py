@@ -368,7 +368,8 @@ def test_overview_shows_why_a_period_cannot_be_registered(client_for, admin, sar
     place.save()
     page = client_for(admin).get(overview_url(sara)).text
     cells = [row[3] for row in rows(page, f"course-{place.public_id}")]
-    assert cells == ["Not registered. You have withdrawn from this course."] * 2
+    # #12 point 6: staff wording, not the student's "You have withdrawn".
+    assert cells == ["Not registered. The student has withdrawn from this course."] * 2
 
 
 def test_overview_of_a_student_at_another_university_is_404(
@@ -574,14 +575,16 @@ def test_register_twice_is_refused_with_the_services_message(client_for, admin, 
     register(client, place, 1)
     before = participation_rows()
     response = register(client, place, 1)
-    assert messages_of(response) == ["You are already registered for this study period."]
+    assert messages_of(response) == ["The student is already registered for this study period."]
     assert participation_rows() == before
 
 
 def test_register_on_a_later_period_first_is_refused(client_for, admin, place):
     before = participation_rows()
     response = register(client_for(admin), place, 2)
-    assert messages_of(response) == ["Register for the earlier study periods of the course first."]
+    assert messages_of(response) == [
+        "Register the student for the earlier study periods of the course first."
+    ]
     assert participation_rows() == before
 
 

@@ -325,7 +325,9 @@ def _store(
         return _render_sheet(
             request, data, rows, header=reading.header, problem=str(error), pager=pager
         )
-    messages.success(request, saved_message(counts))
+    # T-REP-3: a marked-ready result stays ready when edited; the message must not call it a draft.
+    ready = sum(e.result is not None and e.result.state == "ready" for e in entries)
+    messages.success(request, saved_message(counts, ready=ready))
     return redirect(_sheet_url(data.course_instance, data.module, page=_page(request)))
 
 
@@ -350,7 +352,14 @@ def proposal_problem(proposals: int) -> str:
     ) % {"count": proposals}
 
 
-def saved_message(counts: dict[str, int]) -> str:
+def saved_message(counts: dict[str, int], *, ready: int = 0) -> str:
+    """What saving did; results marked as ready that were edited stay ready (T-REP-3)."""
+    if ready:
+        return ngettext(
+            "Saved: %(created)d new, %(changed)d changed; %(ready)d of them stays marked as ready.",
+            "Saved: %(created)d new, %(changed)d changed; %(ready)d of them stay marked as ready.",
+            ready,
+        ) % {**counts, "ready": ready}
     return _("Saved as drafts: %(created)d new, %(changed)d changed.") % counts
 
 
