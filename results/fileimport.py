@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession, Signup
-from people import identity
 from people.models import Person
 from registration.models import CourseParticipation, ProgrammeParticipation
 from results.errors import ResultError
@@ -354,7 +353,15 @@ def build_preview(
             else _("The session %(label)s is not anonymous; key the file by identity number.")
             % {"label": session.label}
         )
-    rows = [_row(number, cells, columns) for number, cells in table.rows]
+    # A row with nothing but its student is nothing to report (#12 point 6): the template
+    # lists every student, and a teacher fills in those who sat the examination.
+    rows = [
+        row
+        for row in (_row(number, cells, columns) for number, cells in table.rows)
+        if row.grade_text or row.date_text or any(row.annotations.values()) or not row.key
+    ]
+    if not rows:
+        raise UnreadableFile(_("The file has no rows of results under its headings."))
     if by_code:
         _find_by_code(rows, session)
     else:
@@ -410,15 +417,19 @@ def _bad_date(row: Row) -> None:
 
 def _find_by_identity(rows: list[Row], institution_id: int) -> None:
     """Students with records at this university only, as in the staff student search: the file
-    never tells whether a number belongs to someone at another university."""
-    numbers: dict[int, str] = {}
+    never tells whether a number belongs to someone at another university. A student without a
+    Swedish number is keyed as the template lists them, birth date and local number
+    (19990308-T001, S-CONT-4)."""
+    from registration.staff_queries import parse_student_key
+
+    keys: dict[int, object] = {}
     for index, row in enumerate(rows):
         if row.key == "":
             row.errors.append(_("Enter the personal identity number."))
             continue
         raw = row.key.zfill(10) if row.key.isdigit() else row.key  # Excel drops a leading 0
         try:
-            numbers[index] = identity.normalise(raw)
+            keys[index] = parse_student_key(raw)
         except ValidationError as error:
             row.errors.append(" ".join(error.messages))
     records = Q(
@@ -430,12 +441,15 @@ def _find_by_identity(rows: list[Row], institution_id: int) -> None:
             ProgrammeParticipation.objects.filter(person=OuterRef("pk"), institution=institution_id)
         )
     )
-    found = {
-        p.identity_number: p
-        for p in Person.objects.filter(records, identity_number__in=set(numbers.values()))
-    }
-    for index, number in numbers.items():
-        rows[index].person = found.get(number)
+    wanted = Q(identity_number__in={k.identity_number for k in keys.values() if k.identity_number})
+    for key in keys.values():
+        if not key.identity_number:
+            wanted |= Q(birth_date=key.birth_date, local_number=key.local_number)
+    found = {}
+    for p in Person.objects.filter(records).filter(wanted):
+        found[p.identity_number or (p.birth_date, p.local_number)] = p
+    for index, key in keys.items():
+        rows[index].person = found.get(key.identity_number or (key.birth_date, key.local_number))
         if rows[index].person is None:
             rows[index].errors.append(_("No student at this university has this identity number."))
 

@@ -1,41 +1,12 @@
 """Presentation forms of the staff web. They validate input; services do the writing."""
 
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CourseInstance
-from ladokportal import clock
-from people import identity
-from registration.staff_queries import StudentKey
-
-# Birth date and local number (S-CONT-4), as the portal shows them: 19990308-T001. A local
-# number holds at least one letter, which tells it apart from a personal identity number.
-_LOCAL = re.compile(r"^(?P<date>\d{8})-?(?P<local>(?=[A-Z0-9]{1,10}$)[0-9]*[A-Z][A-Z0-9]*)$")
-
-
-def parse_student_key(raw: str) -> StudentKey:
-    """A personal identity number (validated and normalised by people.identity) or a birth date
-    with a local number; ValidationError with a reason fit to show a person."""
-    text = re.sub(r"\s", "", raw or "").upper()
-    local = _LOCAL.match(text)
-    if local is None:
-        return StudentKey(identity_number=identity.normalise(text))
-    try:
-        birth = datetime.datetime.strptime(local["date"], "%Y%m%d").date()  # noqa: DTZ007 - naive: a date, no time
-    except ValueError:
-        raise ValidationError(
-            _("The birth date %(date)s does not exist."),
-            code="date",
-            params={"date": local["date"]},
-        ) from None
-    if birth > clock.today():
-        raise ValidationError(_("The birth date lies in the future."), code="date")
-    return StudentKey(birth_date=birth, local_number=local["local"])
+from registration.staff_queries import StudentKey, parse_student_key
 
 
 class StudentSearchForm(forms.Form):

@@ -423,3 +423,48 @@ def test_the_template_of_an_anonymous_session_holds_codes_only(world, anonymous)
         ["TEN1-AAA1", "", ""],
         ["TEN1-AAA2", "", ""],
     ]
+
+
+# ------------------------------------------------------------------------------------------------
+# The template as teachers fill it (#12 point 6)
+
+
+def test_a_student_without_a_swedish_number_is_read_back_as_the_template_lists_them(world):
+    """The template lists 19990308-T001; the import finds the same student by it."""
+    import datetime as dt
+
+    person = world.students[0]
+    person.identity_number = None
+    person.birth_date, person.local_number = dt.date(1999, 3, 8), "T001"
+    person.save()
+    content = csv_bytes(
+        [
+            ["personnummer", "betyg", "examinationsdatum"],
+            ["19990308-T001", "G", day(-2).isoformat()],
+        ]
+    )
+    preview = preview_of(world, content)
+    assert [(row.person, row.errors) for row in preview.rows] == [(person, [])]
+
+
+def test_blank_rows_of_a_partly_filled_template_are_nothing_to_report(world):
+    anna, bo, cecilia = world.students
+    content = csv_bytes(
+        [
+            ["personnummer", "namn", "betyg", "examinationsdatum"],
+            [number(anna), "Anna", "G", day(-2).isoformat()],
+            [number(bo), "Bo", "", ""],
+            [number(cecilia), "Cecilia", "", ""],
+        ]
+    )
+    preview = preview_of(world, content)
+    assert [(row.person, row.errors) for row in preview.rows] == [(anna, [])]
+    assert preview.ok
+
+
+def test_a_template_with_every_row_blank_has_nothing_to_save(world):
+    content = csv_bytes(
+        [["personnummer", "betyg", "examinationsdatum"], [number(world.students[0]), "", ""]]
+    )
+    with pytest.raises(UnreadableFile, match="no rows of results"):
+        preview_of(world, content)
