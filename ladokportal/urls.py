@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 
 from studentweb import views as student_views
 
+
+def no_email_page(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
 urlpatterns = [
     path("accounts/", include("people.saml_urls")),
+    # No separate login e-mail page: the contact e-mail in My details is the one that counts,
+    # and the login address follows it (people.services.update_contact_details, #12 point 6).
+    path("accounts/email/", login_not_required(no_email_page), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("language/", login_not_required(student_views.switch_language), name="set_language"),
     path("staff/", include("staffweb.urls")),

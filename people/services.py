@@ -14,6 +14,8 @@ from notifications.services import notify
 from people import identity
 from people.models import (
     Person,
+    RightsRequest,
+    RightsRequestState,
     StaffRole,
     StaffRoleEvent,
     StaffRoleEventKind,
@@ -57,6 +59,8 @@ def update_contact_details(actor: User, *, person: Person, changes: dict) -> Per
             setattr(locked, field, value)
         locked.contact_updated_at = timezone.now()
         locked.save(update_fields=[*changes, "contact_updated_at"])
+        if "email" in changes:
+            _login_address_follows(locked)
         if old_email and old_email.lower() != locked.email.lower():
             # Tell the old address, so a hijacked session cannot quietly redirect mail.
             notify(
@@ -66,6 +70,15 @@ def update_contact_details(actor: User, *, person: Person, changes: dict) -> Per
                 context={"new_email": locked.email},
             )
     return locked
+
+
+def _login_address_follows(person: Person) -> None:
+    """The login address of the person's accounts is their contact e-mail: there is no page of
+    its own to keep it elsewhere (#12 point 6)."""
+    from allauth.account.models import EmailAddress
+
+    User.objects.filter(person=person).update(email=person.email)
+    EmailAddress.objects.filter(user__person=person).delete()
 
 
 def set_language(actor: User, *, language: str) -> None:
@@ -226,3 +239,74 @@ def revoke_role(actor: User, *, role_row: StaffRole) -> None:
         if not deleted:
             raise RoleError(_("This right has already been revoked."))
         _record(StaffRoleEventKind.REVOKED, role_row, actor)
+
+
+# --- Requests for rights (#12 point 5, seed 004) -------------------------------------------------
+
+
+def request_reporting_right(actor: User, *, course: Course, reason: str) -> RightsRequest:
+    """A teacher (any staff member of the course's university) asks for reporting rights on
+    the course; a study administrator of the course decides. In the rights history at once."""
+    from results.rules import Rights
+
+    if not actor.staff_roles.filter(institution_id=course.institution_id).exists():
+        raise NotAllowed(_("Only the university's staff ask for rights on its courses."))
+    if Rights.load(actor, course.institution_id).may_report(course):
+        raise RoleError(_("You already report results on this course."))
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise RoleError(_("Say in a few words why you need the right."))
+    try:
+        with transaction.atomic():
+            request = RightsRequest.objects.create(
+                institution_id=course.institution_id,
+                user=actor,
+                course=course,
+                role=StaffRoleKind.REPORTER,
+                reason=reason,
+            )
+            _request_event(request, StaffRoleEventKind.REQUESTED, actor)
+    except IntegrityError:
+        raise RoleError(
+            _("You have already asked for this right; it waits for a decision.")
+        ) from None
+    return request
+
+
+def decide_rights_request(actor: User, *, request: RightsRequest, approve: bool) -> RightsRequest:
+    """A study administrator of the course grants the right asked for, or refuses it; both in
+    the rights history. A request already decided (two administrators at once) is refused."""
+    from people.rules import administers_studies_of
+
+    if not administers_studies_of(actor, request.course):
+        raise NotAllowed(_("Only the course's study administrators decide requests for rights."))
+    with transaction.atomic():
+        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state != RightsRequestState.PENDING:
+            raise RoleError(_("The request has already been decided."))
+        locked.state = RightsRequestState.APPROVED if approve else RightsRequestState.REFUSED
+        locked.decided_by, locked.decided_at = actor, timezone.now()
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+        if approve:
+            StaffRole.objects.get_or_create(
+                user=locked.user,
+                institution_id=locked.institution_id,
+                role=locked.role,
+                course=locked.course,
+                defaults={"granted_by": actor},
+            )
+        _request_event(
+            locked, StaffRoleEventKind.GRANTED if approve else StaffRoleEventKind.REFUSED, actor
+        )
+    return locked
+
+
+def _request_event(request: RightsRequest, kind: str, actor: User) -> None:
+    StaffRoleEvent.objects.create(
+        institution_id=request.institution_id,
+        kind=kind,
+        user=request.user,
+        role=request.role,
+        course=request.course,
+        actor=actor,
+    )
