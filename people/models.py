@@ -181,6 +181,9 @@ class StaffRole(models.Model):
 class StaffRoleEventKind(models.TextChoices):
     GRANTED = "granted", pgettext_lazy("staff role event", "Granted")
     REVOKED = "revoked", pgettext_lazy("staff role event", "Revoked")
+    # A teacher's request for a right and its refusal (#12 point 5); an approval is a grant.
+    REQUESTED = "requested", pgettext_lazy("staff role event", "Requested")
+    REFUSED = "refused", pgettext_lazy("staff role event", "Request refused")
 
 
 class StaffRoleEvent(models.Model):
@@ -210,3 +213,44 @@ class StaffRoleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.role} to {self.user_id} by {self.actor_id} at {self.at}"
+
+
+class RightsRequestState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("rights request", "Waiting")
+    APPROVED = "approved", pgettext_lazy("rights request", "Approved")
+    REFUSED = "refused", pgettext_lazy("rights request", "Refused")
+
+
+class RightsRequest(models.Model):
+    """A teacher's request for reporting rights on one course (#12 point 5, seed 004), decided by
+    a study administrator of the course. Written by people.services.request_reporting_right and
+    decide_rights_request, each with its StaffRoleEvent in the rights history."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="rights_requests")
+    course = models.ForeignKey("catalog.Course", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=StaffRoleKind.choices)
+    reason = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=RightsRequestState.choices, default=RightsRequestState.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "role"],
+                condition=models.Q(state="pending"),
+                name="rightsrequest_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} asks {self.role} on {self.course_id}: {self.state}"

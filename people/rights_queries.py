@@ -3,12 +3,19 @@ their history, each with a fixed number of SQL queries whatever their number, an
 the grant form needs. Every read is bounded to the university asked for: a row of another
 university is never returned, whatever its id."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from catalog.models import Course
 from institutions.models import Institution
-from people.models import StaffRole, StaffRoleEvent, User
+from people.models import (
+    RightsRequest,
+    RightsRequestState,
+    StaffRole,
+    StaffRoleEvent,
+    StaffRoleKind,
+    User,
+)
 
 # How many history rows the history page shows, latest first.
 HISTORY_SHOWN = 100
@@ -77,3 +84,36 @@ def find_account(text: str) -> User | None:
 
 def course_by_code(institution: Institution, code: str) -> Course | None:
     return Course.objects.filter(institution=institution, code__iexact=code.strip()).first()
+
+
+def pending_requests_for(user: User, institution: Institution) -> list[RightsRequest]:
+    """The requests for rights waiting on courses this study administrator covers (the queue,
+    #12 point 5), oldest first. One query."""
+    from institutions.tree import covering_unit
+
+    covering = StaffRole.objects.filter(
+        user=user, institution=institution, role=StaffRoleKind.STUDY_ADMIN
+    ).filter(
+        Q(org_unit__isnull=True, course__isnull=True)
+        | Q(course_id=OuterRef("course_id"))
+        | covering_unit(OuterRef("course__org_unit_id"))
+    )
+    return list(
+        RightsRequest.objects.filter(institution=institution, state=RightsRequestState.PENDING)
+        .filter(Exists(covering))
+        .select_related("user__person", "course")
+        .order_by("created_at", "pk")
+    )
+
+
+def rights_request_at(institution: Institution, request_id: int) -> RightsRequest | None:
+    return (
+        RightsRequest.objects.filter(institution=institution, pk=request_id)
+        .select_related("user", "course")
+        .first()
+    )
+
+
+def my_request(user: User, course) -> RightsRequest | None:
+    """The user's latest request for rights on the course, if any."""
+    return RightsRequest.objects.filter(user=user, course=course).order_by("-created_at").first()

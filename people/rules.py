@@ -42,6 +42,25 @@ def administers_studies_at(user: User, institution_id: int) -> bool:
     )
 
 
+def administers_studies_of(user: User, course) -> bool:
+    """A study administrator of the university, of the course's org unit (or one above it) or
+    of the course: who decides a teacher's request for rights on it (#12 point 5)."""
+    from institutions.tree import covering_unit
+
+    if not user.is_authenticated:
+        return False
+    covering = Q(org_unit__isnull=True, course__isnull=True) | Q(course_id=course.pk)
+    if course.org_unit_id is not None:
+        covering |= covering_unit(course.org_unit_id)
+    return (
+        user.staff_roles.filter(
+            covering, institution_id=course.institution_id, role=StaffRoleKind.STUDY_ADMIN
+        )
+        .distinct()
+        .exists()
+    )
+
+
 rules.add_perm("people.administer_rights", administers_rights_at)
 rules.add_perm("people.administer_configuration", administers_configuration_at)
 rules.add_perm("people.administer_studies", administers_studies_at)

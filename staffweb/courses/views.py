@@ -12,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import queries
 from ladokportal.attempts import attempt
 from ladokportal.errors import NotAllowed
+from people import rights_queries
+from people import services as people_services
 from people.rules import administers_studies_at
 from registration import instances
 from staffweb.access import any_staff_member, require, rights
@@ -61,6 +63,10 @@ def course(request: HttpRequest, code: str) -> HttpResponse:
             "may_report": mine.may_report(found),
             "may_certify": mine.may_certify(found),
             "manages": instances.manages_course(request.user, found),
+            "ask_form": AskForm(),
+            "my_request": None
+            if mine.may_report(found)
+            else rights_queries.my_request(request.user, found),
         },
     )
 
@@ -203,3 +209,32 @@ def admit(request: HttpRequest, code: str, instance_id: uuid.UUID) -> HttpRespon
         "staffweb/courses/admit.html",
         {"course": found, "instance": chosen, "form": form, "preview": preview},
     )
+
+
+# --- Asking for rights (#12 point 5) ----------------------------------------------------------
+
+
+class AskForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why you need to report results on the course"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_POST
+@require(any_staff_member)
+def ask_rights(request: HttpRequest, code: str) -> HttpResponse:
+    found = _course_or_404(request, code)
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say in a few words why you need the right."))
+    else:
+        attempt(
+            request,
+            lambda: people_services.request_reporting_right(
+                request.user, course=found, reason=form.cleaned_data["reason"]
+            ),
+            _("Your request is sent to the course's study administrators."),
+        )
+    return redirect("staff_course", code=found.code)
