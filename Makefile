@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+OIDC_PORT ?= 9400
 
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 # xmlsec1 signs for the local SAML identity provider (pysaml2) of the tests and the demo. The
@@ -35,10 +36,14 @@ migrate: install
 demo: migrate translations
 	$(MANAGE) seed_demo --if-empty
 
+# Beside the portal, a real OpenID Connect provider on this machine is the demo's "university
+# account" (institutions/demo/identity_provider.py); it stops when the portal stops.
 run: pdf-deps demo
-	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo)"
+	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo, or with the demo university account)"
 	@mkdir -p staticfiles
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(PY) -m institutions.demo.identity_provider --port $(OIDC_PORT) --host 127.0.0.1 & provider=$$!; \
+	trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
+	DEMO_IDENTITY_PROVIDER=http://127.0.0.1:$(OIDC_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install
 	$(VENV)/bin/celery -A ladokportal worker --loglevel=INFO --concurrency=2

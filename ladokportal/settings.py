@@ -241,6 +241,13 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # {"id": "lu-sso", "name": "Lund University", "server_url": "https://idp/…", "client_id": "…",
 #  "secret": "…", "kind": "student" | "alumni", "identity_claim": "personal_identity_number"}
 OIDC_PROVIDERS: list[dict] = env_json("OIDC_PROVIDERS", [])
+# The demo's university account: a real OpenID Connect provider on this machine that `make run`
+# starts (institutions/demo/identity_provider.py, #12 point 6).
+DEMO_IDENTITY_PROVIDER = env_str("DEMO_IDENTITY_PROVIDER", "")
+if DEMO_IDENTITY_PROVIDER:
+    from institutions.demo.identity_provider import PROVIDER as _DEMO_PROVIDER
+
+    OIDC_PROVIDERS = [*OIDC_PROVIDERS, {**_DEMO_PROVIDER, "server_url": DEMO_IDENTITY_PROVIDER}]
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
