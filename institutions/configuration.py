@@ -45,6 +45,9 @@ SWITCH_EXPLANATIONS: dict[str, Promise] = {
         "Students may create a check code that lets someone else see their degree."
     ),
     "emrex": _("Students may bring results from universities abroad through Emrex."),
+    "send_reminders": _(
+        "Students get an e-mail before a registration period or an exam sign-up closes."
+    ),
     "show_new_results": _("The start page shows results certified since the last visit."),
     "show_study_choices": _("The start page shows study choices that are open."),
     "show_applications": _("The start page shows the student's applications."),

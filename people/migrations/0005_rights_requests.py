@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_national_grading_scales'),
-        ('institutions', '0003_local_text_versions_and_switch_changes'),
+        ('institutions', '0003_reminder_switch'),
         ('people', '0004_case_officer_roles'),
     ]
 
