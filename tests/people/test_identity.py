@@ -12,7 +12,7 @@ from tests.factories import valid_identity_number
 
 @pytest.mark.parametrize(
     "raw",
-    ["19811218-9876", "198112189876", "811218-9876", "8112189876", " 19811218 9876 "],
+    ["19811218-9876", "198112189876", "811218-9876", "8112189876", " 19811218-9876 "],
 )
 def test_valid_number_is_stored_as_twelve_digits(raw):
     assert identity.normalise(raw) == "198112189876"
@@ -85,3 +85,23 @@ def test_saml_attribute_lists_give_their_first_value():
     assert claim_value(claims, "personal_identity_number") == "198112189876"
     assert claim_value(claims, "empty") == ""
     assert claim_value(claims, "missing") == ""
+
+
+@pytest.mark.django_db
+def test_admin_form_validates_and_stores_the_canonical_number():
+    from people.admin import PersonAdminForm
+
+    data = {
+        "first_name": "Ada",
+        "last_name": "Admin",
+        "birth_date": "1981-12-18",
+        "email": "ada@example.com",
+        "language": "sv",
+        "local_number": "",
+    }
+    wrong = PersonAdminForm(data={**data, "identity_number": "198112189877"})
+    assert not wrong.is_valid()
+    assert "check digit" in wrong.errors["identity_number"][0]
+    right = PersonAdminForm(data={**data, "identity_number": "19811218-9876"})
+    assert right.is_valid(), right.errors
+    assert right.cleaned_data["identity_number"] == "198112189876"
