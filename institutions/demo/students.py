@@ -13,7 +13,7 @@ import random
 
 from catalog.models import CourseInstance
 from institutions.demo.catalogue import Catalogue
-from institutions.demo.identities import NumberDrawer, identity_number
+from institutions.demo.identities import NumberDrawer, test_number
 from institutions.demo.participations import S, StudentPlan, draw_state
 from institutions.demo.persons import (
     Address,
@@ -26,16 +26,18 @@ from institutions.demo.persons import (
 from people.models import Person, StaffRoleKind, User
 
 OTHER_STUDENTS = 30
+# Birth date and sex of the named logins: their numbers are Skatteverket's test numbers.
 NAMED_NUMBERS = {
-    "student": (datetime.date(2001, 4, 17), 242),
-    "alumnus": (datetime.date(1995, 9, 2), 213),
-    "doctoral": (datetime.date(1996, 11, 30), 482),
+    "student": (datetime.date(2001, 4, 17), "F"),
+    "alumnus": (datetime.date(1997, 9, 2), "M"),
+    "doctoral": (datetime.date(1996, 11, 30), "F"),
 }
 
 
 def _numbered(key: str, first: str, last: str, address: Address, **extra: object) -> Person:
-    birth, serial = NAMED_NUMBERS[key]
-    person = new_person(first, last, birth, identity_number(birth, serial), address, **extra)
+    birth, sex = NAMED_NUMBERS[key]
+    number = test_number(birth, female=sex == "F")
+    person = new_person(first, last, birth, number, address, **extra)
     person.save()
     return person
 
@@ -189,7 +191,7 @@ def draw_plan(
 
 
 def named_numbers() -> set[str]:
-    return {identity_number(birth, serial) for birth, serial in NAMED_NUMBERS.values()}
+    return {test_number(birth, female=sex == "F") for birth, sex in NAMED_NUMBERS.values()}
 
 
 def draw_other_students(
