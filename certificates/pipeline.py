@@ -73,7 +73,9 @@ def render_pdf(html: str) -> RenderedPdf:
 
     fonts = _font_config()
     document = HTML(string=html, base_url=str(FONT_DIR)).render(font_config=fonts)
-    data = document.write_pdf(pdf_variant="pdf/a-3b")
+    # Tagged (headings, tables, lists and reading order in the structure tree) for screen readers;
+    # docs/documents.md says what is checked of PDF/A-3b and PDF/UA.
+    data = document.write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True)
     return RenderedPdf(data=data, pages=len(document.pages))
 
 

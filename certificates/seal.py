@@ -213,8 +213,9 @@ def seal_pdf(
     pdf: bytes, *, code: str, name: str = "", reason: str = "", location: str = ""
 ) -> bytes:
     """The PDF with the university's PAdES seal added as an incremental update."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+
+    from certificates.pdfa import PdfA3Writer
 
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -223,7 +224,7 @@ def seal_pdf(
         reason=reason or None,
         location=location or None,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer = PdfA3Writer(io.BytesIO(pdf))
     return signers.sign_pdf(writer, metadata, signer=signer_for(code, name)).getvalue()
 
 

@@ -548,14 +548,31 @@ def test_the_pdf_says_what_the_content_says(
     assert other not in text
 
 
-def test_the_pdf_is_pdf_a(institution, produce):
-    """DESIGN.md § Documents: PDF/A-3b, for archives. The seal is added as an incremental
-    update, and the declaration (XMP pdfaid) and the output intent survive it."""
+def test_the_sealed_pdf_holds_pdf_a_3b_and_is_tagged(institution, produce):
+    """DESIGN.md § Documents, #16 point 5: PDF/A-3b, for archives, and tagged for screen
+    readers. The seal is an incremental update: after it the file is still PDF 1.7 with one
+    producer in Info and XMP, the declaration (XMP pdfaid) and the output intent survive, the
+    seal is whole in poppler and pyHanko, and headings and tables are in the structure tree
+    (tests/certificates/pdf_rules.py; what is and is not checked: docs/documents.md)."""
     from pypdf import PdfReader
 
-    certificate = queued(institution, courses=1)
+    from tests.certificates import pdf_rules
+
+    certificate = queued(institution, courses=2)
     produce(certificate)
-    reader = PdfReader(io.BytesIO(pdf_bytes(certificate)))
+    data = pdf_bytes(certificate)
+    reader = PdfReader(io.BytesIO(data))
+
+    assert pdf_rules.pdf_a_3b_violations(data) == []
+    assert pdf_rules.tagged_pdf_violations(data) == []
+    info = pdf_rules.pdfinfo(data)
+    assert (info["PDF version"], info["Tagged"]) == ("1.7", "yes")
+    assert info["Producer"].startswith("WeasyPrint ") and "; pyHanko " in info["Producer"]
+    assert pdf_rules.pdfsig_valid(data)
+    assert seal.inspect_pdf(data).valid
+    roles = pdf_rules.structure_roles(data)
+    assert {"H1", "Table", "TR", "TH", "TD"} <= set(roles), roles
+    assert roles.index("H1") < roles.index("Table")
 
     xmp = reader.xmp_metadata
     declared = [
