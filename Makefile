@@ -9,6 +9,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 OIDC_PORT ?= 9400
+# The address the links in certificates (QR code, check-code link), e-mails and the demo's banner
+# point to: what `make run` serves (127.0.0.1 when it listens on every interface). Set SITE_URL
+# to the public address when a proxy serves the portal under another name.
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 # xmlsec1 signs for the local SAML identity provider (pysaml2) of the tests and the demo. The
@@ -34,19 +38,19 @@ migrate: install
 
 # Loads the demo only when the database has no university yet, so a restart keeps your changes.
 demo: migrate translations
-	$(MANAGE) seed_demo --if-empty
+	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo --if-empty
 
 # Beside the portal, a real OpenID Connect provider on this machine is the demo's "university
 # account" (institutions/demo/identity_provider.py); it stops when the portal stops.
 run: pdf-deps demo
-	@echo "Serving the demo at http://$(HOST):$(PORT)/ (log in as student / demo, or with the demo university account)"
+	@echo "Serving the demo at $(SITE_URL)/ (log in as student / demo, or with the demo university account)"
 	@mkdir -p staticfiles
 	@$(PY) -m institutions.demo.identity_provider --port $(OIDC_PORT) --host 127.0.0.1 & provider=$$!; \
 	trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
-	DEMO_IDENTITY_PROVIDER=http://127.0.0.1:$(OIDC_PORT) $(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) DEMO_IDENTITY_PROVIDER=http://127.0.0.1:$(OIDC_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install
-	$(VENV)/bin/celery -A ladokportal worker --loglevel=INFO --concurrency=2
+	SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A ladokportal worker --loglevel=INFO --concurrency=2
 
 # Chromium and its driver for the browser tests (Debian packages); skipped without root.
 browser-deps:

@@ -1,12 +1,12 @@
 """Rendering and sending one notification, in the recipient's language."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ladokportal import links
 from notifications.models import Notification
 
 
@@ -27,7 +27,7 @@ def deliver(notification_id: int) -> bool:
                 "person": notification.person,
                 "user": notification.user,
                 "language": notification.language,
-                "site_url": settings.SITE_URL.rstrip("/"),
+                "site_url": links.site_url(),
                 **notification.context,
             }
             subject = render_to_string(

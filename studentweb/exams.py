@@ -35,6 +35,7 @@ from exams.models import ActivitySession, CalendarFeed, Signup
 from exams.queries import SessionCard
 from institutions.models import LocalTextSlot
 from institutions.queries import local_text
+from ladokportal import links
 from people.access import student_required
 
 SESSIONS_TEMPLATE = "studentweb/exams/sessions.html"
@@ -107,9 +108,7 @@ def exam_sessions(request: HttpRequest) -> HttpResponse:
     show = _show(request.GET)
     person = request.user.person
     feed = calendar.feed_of(person)
-    feed_url = (
-        request.build_absolute_uri(reverse("exam_calendar_feed", args=[feed.token])) if feed else ""
-    )
+    feed_url = links.absolute(reverse("exam_calendar_feed", args=[feed.token])) if feed else ""
     return render(
         request,
         SESSIONS_TEMPLATE,

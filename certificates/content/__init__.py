@@ -8,7 +8,6 @@ credits are strings with one decimal, so the JSON reads back exactly as it was w
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,7 +15,7 @@ from certificates.codes import display
 from certificates.models import CertificateKind
 from certificates.options import Options
 from institutions.models import Institution
-from ladokportal import clock
+from ladokportal import clock, links
 from ladokportal.i18n import pick
 from people.identity import display as display_identity
 from people.models import Person
@@ -80,8 +79,7 @@ def build(
 
 def verify_url(check_code: str) -> str:
     """The address printed beside the QR code: the public page with the code filled in."""
-    path = reverse("verify_code", kwargs={"code": display(check_code)})
-    return settings.SITE_URL.rstrip("/") + path
+    return links.absolute(reverse("verify_code", kwargs={"code": display(check_code)}))
 
 
 # The template of templates/certificates/parts that shows a snapshot's body on a web page.

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -29,6 +28,7 @@ from institutions.demo.terms import Calendar, calendar_around
 from institutions.demo.texts import create_local_texts, create_text_history
 from institutions.demo.universities import UNIVERSITIES, create_university
 from institutions.models import Institution
+from ladokportal import links
 from people.models import Person
 from registration.models import CourseParticipation, Registration
 from results.models import Result
@@ -73,7 +73,7 @@ class Summary:
     def _certificate_lines(self) -> list[str]:
         if not self.certificates:
             return []
-        verify = settings.SITE_URL.rstrip("/") + reverse("verify")
+        verify = links.absolute(reverse("verify"))
         return [
             f"Check codes of the demo certificates (try them at {verify}):",
             *(c.line() for c in self.certificates),

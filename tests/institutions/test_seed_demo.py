@@ -75,8 +75,11 @@ from results.models import (
     ResultState,
 )
 from studychoices.models import ChoicePeriod, StudyChoice
+from tests.certificates.test_worker import _qr_codes
 
 S = ParticipationState
+# What `make run PORT=8123` sets SITE_URL to (tests/test_makefile.py): the demo's links use it.
+SERVED = "http://127.0.0.1:8123"
 
 
 def seed(*args: str) -> str:
@@ -106,7 +109,10 @@ def _files_in_a_temporary_folder(tmp_path_factory):
     """The demo certificates' PDFs and the demo seals go to a folder of this module's own."""
     folder = tmp_path_factory.mktemp("seed_demo")
     with override_settings(
-        MEDIA_ROOT=folder / "media", SEAL_DIR=folder / "seals", SEAL_DEMO_KEYS=True
+        MEDIA_ROOT=folder / "media",
+        SEAL_DIR=folder / "seals",
+        SEAL_DEMO_KEYS=True,
+        SITE_URL=SERVED,
     ):
         yield
     seal.clear_cache()
@@ -466,6 +472,10 @@ class TestSeededDemo:
             assert hashlib.sha256(data).hexdigest() == certificate.sha256
             assert seal.inspect_pdf(data).valid
             assert certificate.content["check_code"] == certificate.display_code
+            assert certificate.content["verify_url"].startswith(f"{SERVED}/verify/")
+        # The QR code a phone reads leads to the address served (#16 point 4).
+        with default_storage.open(certificates[0].pdf.name, "rb") as file:
+            assert _qr_codes(file.read()) == [certificates[0].content["verify_url"]]
 
     def test_demo_logins_have_the_certificates_described(self):
         rows = sorted(
@@ -539,7 +549,7 @@ class TestSeededDemo:
     def test_summary_prints_the_check_code_of_every_certificate(self, demo):
         codes = Certificate.objects.values_list("check_code", flat=True)
 
-        assert "Check codes of the demo certificates (try them at " in demo
+        assert f"Check codes of the demo certificates (try them at {SERVED}/verify/)" in demo
         assert all(f": {display(code)}" in demo for code in codes)
 
 
