@@ -40,3 +40,12 @@ class PdfA3Writer(IncrementalPdfFileWriter):
         stream._encoded_data = None
         self.update_container(stream)
         info["/Producer"] = generic.TextStringObject(producer)
+
+
+class ValidationDataWriter(PdfA3Writer):
+    """The revision after a timestamped seal that adds its validation data (the DSS): no change
+    to the document, so neither its dates nor its producer are touched, and the verification
+    page can tell that the revision adds nothing but the DSS (certificates.seal)."""
+
+    def _update_meta(self) -> None:
+        pass

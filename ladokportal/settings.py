@@ -332,8 +332,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ladokportal <no-reply@ladokp
 # (certificates.seal). Web and worker processes must see the same folder.
 SEAL_DIR = Path(env_str("SEAL_DIR") or BASE_DIR / "var" / "seals")
 SEAL_KEY_PASSPHRASE = env_str("SEAL_KEY_PASSPHRASE")
-# The demo seals with a self-signed key it makes itself; check --deploy warns while this is on.
+# Or the key and certificate in one PKCS#12 file, SEAL_DIR/<code>/seal.p12, with this password.
+SEAL_PKCS12_PASSWORD = env_str("SEAL_PKCS12_PASSWORD")
+# The demo seals with a self-signed key it makes itself; off in production, where a demo key is
+# then never used and check --deploy reports one (certificates.checks).
 SEAL_DEMO_KEYS = env_bool("SEAL_DEMO_KEYS", default=True)
+# An RFC 3161 timestamp authority: when set, every seal carries its signed timestamp and the
+# validation data (certificates, revocation information) embedded, so it stays verifiable after
+# the seal's certificate expires. SEAL_TSA_ROOTS: PEM file of the certificates to trust the
+# authority's (and any CA's) chain to.
+SEAL_TSA_URL = env_str("SEAL_TSA_URL")
+SEAL_TSA_ROOTS = env_str("SEAL_TSA_ROOTS")
+# check --deploy reports a seal certificate that expires within this many days.
+SEAL_EXPIRY_WARNING_DAYS = env_int("SEAL_EXPIRY_WARNING_DAYS", 30)
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)

@@ -334,14 +334,14 @@ def _assert_one_seal_that_every_signer_uses(seal_dir):
 # --- The deployment check -----------------------------------------------------------------------
 
 
-def test_deploy_check_warns_while_demo_keys_are_on(settings):
+def test_deploy_check_reports_an_error_while_demo_keys_are_on(settings):
     settings.SEAL_DEMO_KEYS = True
 
     ids = [m.id for m in run_checks(tags=[Tags.security], include_deployment_checks=True)]
     plain = [m.id for m in run_checks(tags=[Tags.security], include_deployment_checks=False)]
 
-    assert ids.count("certificates.W001") == 1
-    assert "certificates.W001" not in plain
+    assert ids.count("certificates.E001") == 1
+    assert "certificates.E001" not in plain
 
 
 def test_deploy_check_is_silent_with_demo_keys_off(settings):
@@ -349,7 +349,7 @@ def test_deploy_check_is_silent_with_demo_keys_off(settings):
 
     assert demo_seals_off(None) == []
     ids = [m.id for m in run_checks(tags=[Tags.security], include_deployment_checks=True)]
-    assert "certificates.W001" not in ids
+    assert not [i for i in ids if i.startswith("certificates.")]
 
 
 # --- Helpers ------------------------------------------------------------------------------------
