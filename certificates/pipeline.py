@@ -31,6 +31,8 @@ from certificates.models import Certificate, CertificateKind, CertificateState, 
 logger = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+# The universities' letterhead emblems, <institution code>.svg (certificates/letterheads/README.md).
+LETTERHEAD_DIR = Path(__file__).resolve().parent / "letterheads"
 # After this many claims (worker deaths, time limits) a certificate is marked failed instead of
 # being tried forever; the student can try again, which starts the count anew.
 MAX_ATTEMPTS = 5
@@ -86,6 +88,18 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=0)
 
 
+@cache
+def letterhead_logo(code: str) -> str:
+    """The university's emblem as a data URI for the letterhead, "" when it has none. Any
+    document of the pipeline may pass it to its template."""
+    import base64
+
+    path = LETTERHEAD_DIR / f"{code}.svg"
+    if not code.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
 def certificate_html(certificate: Certificate) -> str:
     content = certificate.content
     with translation.override(content["language"]):
@@ -95,6 +109,7 @@ def certificate_html(certificate: Certificate) -> str:
                 "c": content,
                 "qr": qr_data_uri(content["verify_url"]),
                 "font_dir": FONT_DIR.as_uri(),
+                "logo": letterhead_logo(content["issuer"]["code"]),
             },
         )
 

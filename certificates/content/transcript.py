@@ -5,8 +5,10 @@ attempts).
 
 Results are read only through results.queries.student.visible: certified and not removed, the
 same rule as every student page. Which result counts on a module is the same as on the course page
-(the latest certified by examination date). Two queries per transcript, whatever the number of
-courses or universities.
+(the latest certified by examination date). A transcript that looks official (#16): each grade with
+its code and word, the legend of every grading scale used, the thesis title the course page shows
+(an annotation column shown to students), and the credits summed per level of education. Four
+queries per transcript, whatever the number of courses or universities.
 """
 
 from decimal import Decimal
@@ -14,14 +16,14 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from catalog.models import Module
+from catalog.models import EducationLevel, Grade, Module
 from certificates.content import credits
 from certificates.errors import CertificateError
 from certificates.options import Options
 from institutions.models import Institution
 from ladokportal.i18n import pick
 from people.models import Person
-from results.models import Result, ResultSource
+from results.models import AnnotationColumn, AnnotationKind, Result, ResultSource
 from results.queries.student import COUNTING_ORDER, visible
 
 
@@ -39,19 +41,20 @@ def national(person: Person, institution: Institution, options: Options, languag
 
 def _results(person: Person):
     return visible(person).select_related(
-        "grade", "module", "course_instance__course", "institution"
+        "grade__scale", "module", "course_instance__course", "institution"
     )
 
 
 def _transcript(rows, options: Options, language: str) -> dict:
     results = list(rows.order_by(*COUNTING_ORDER))
     modules = _modules_of({r.course_instance.course_id for r in results})
+    titled = _titled({r.course_instance.course_id for r in results})
     by_course: dict[int, list[Result]] = {}
     for result in results:
         by_course.setdefault(result.course_instance.course_id, []).append(result)
     universities: dict[int, dict] = {}
     for course_results in by_course.values():
-        course = _course(course_results, modules, options, language)
+        course = _course(course_results, modules, titled, options, language)
         if course is None:
             continue
         institution = course_results[0].institution
@@ -67,6 +70,7 @@ def _transcript(rows, options: Options, language: str) -> dict:
     for university in universities.values():
         university["courses"].sort(key=lambda c: (c["date"], c["code"]))
         university["credits"] = credits(sum(Decimal(c["credits"]) for c in university["courses"]))
+        university["levels"] = _per_level(university["courses"])
     ordered = sorted(universities.values(), key=lambda u: u["name"])
     if not ordered:
         # A transcript with nothing on it is a true statement but never what the student
@@ -76,10 +80,60 @@ def _transcript(rows, options: Options, language: str) -> dict:
             if results
             else _("There are no certified results yet, so a transcript of records would be empty.")
         )
+    shown = [u["courses"] for u in ordered]
     return {
         "universities": ordered,
         "credits": credits(sum(Decimal(u["credits"]) for u in ordered)),
+        "levels": _per_level([course for courses in shown for course in courses]),
+        "scales": _scales(results, language),
     }
+
+
+def _titled(course_ids: set[int]) -> set[tuple[int, int | None]]:
+    """(course, module or None) whose thesis title the student sees: the same columns as the
+    course page (results.queries.student). One query."""
+    return set(
+        AnnotationColumn.objects.filter(
+            course_id__in=course_ids, kind=AnnotationKind.TITLE, shown_to_student=True
+        ).values_list("course_id", "module_id")
+    )
+
+
+def _title(result: Result, titled: set) -> str:
+    if (result.course_instance.course_id, result.module_id) not in titled:
+        return ""
+    return str(result.annotations.get(AnnotationKind.TITLE) or "")
+
+
+def _per_level(courses: list[dict]) -> list[dict]:
+    """Credits summed per level of education (first, second, third cycle), in that order."""
+    sums: dict[str, Decimal] = {}
+    for course in courses:
+        sums[course["level"]] = sums.get(course["level"], Decimal(0)) + Decimal(course["credits"])
+    return [
+        {"level": level.value, "name": str(level.label), "credits": credits(sums[level.value])}
+        for level in EducationLevel
+        if level.value in sums
+    ]
+
+
+def _scales(results: list[Result], language: str) -> list[dict]:
+    """The legend: every grading scale a grade on the transcript comes from, with all its grades,
+    lowest first. One query."""
+    used = {r.grade.scale_id: r.grade.scale for r in results}
+    grades: dict[int, list[dict]] = {pk: [] for pk in used}
+    for grade in Grade.objects.filter(scale_id__in=used).order_by("scale_id", "rank"):
+        grades[grade.scale_id].append(
+            {"code": grade.code, "name": pick(grade.name_sv, grade.name_en, language)}
+        )
+    return [
+        {
+            "code": scale.code,
+            "name": pick(scale.name_sv, scale.name_en, language),
+            "grades": grades[pk],
+        }
+        for pk, scale in sorted(used.items(), key=lambda item: item[1].code)
+    ]
 
 
 def _modules_of(course_ids: set[int]) -> dict[int, list[Module]]:
@@ -90,7 +144,11 @@ def _modules_of(course_ids: set[int]) -> dict[int, list[Module]]:
 
 
 def _course(
-    results: list[Result], modules: dict[int, list[Module]], options: Options, language: str
+    results: list[Result],
+    modules: dict[int, list[Module]],
+    titled: set,
+    options: Options,
+    language: str,
 ) -> dict | None:
     """One course: its final grade when certified, else the passed modules so far. None when
     the options leave nothing of it."""
@@ -110,7 +168,9 @@ def _course(
             passed_credits += module.credits
         shown = attempts if options.include_failed else [counting]
         shown = [r for r in shown if options.include_failed or r.grade.passing]
-        module_rows.extend(_module_row(module, r, r is counting, language) for r in shown)
+        module_rows.extend(
+            _module_row(module, r, r is counting, _title(r, titled), language) for r in shown
+        )
     if final is None and not module_rows:
         return None
     return {
@@ -123,11 +183,15 @@ def _course(
         "grade": _grade(final, language) if final else None,
         "date": (final or results[-1]).examination_date.isoformat(),
         "credited": bool(final and final.source == ResultSource.CREDIT),
+        "level": course.level,
+        # The thesis title: of the course grade, or of the module that carries it.
+        "title": (_title(final, titled) if final else "")
+        or next((row["title"] for row in module_rows if row["title"]), ""),
         "modules": module_rows if options.include_modules else [],
     }
 
 
-def _module_row(module: Module, result: Result, counting: bool, language: str) -> dict:
+def _module_row(module: Module, result: Result, counting: bool, title: str, language: str) -> dict:
     return {
         "code": module.code,
         "name": pick(module.name_sv, module.name_en, language),
@@ -137,6 +201,7 @@ def _module_row(module: Module, result: Result, counting: bool, language: str) -
         "passing": result.grade.passing,
         "counting": counting,
         "credited": result.source == ResultSource.CREDIT,
+        "title": title,
     }
 
 
@@ -144,4 +209,5 @@ def _grade(result: Result, language: str) -> dict:
     return {
         "code": result.grade.code,
         "name": pick(result.grade.name_sv, result.grade.name_en, language),
+        "scale": result.grade.scale.code,
     }

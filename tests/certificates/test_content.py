@@ -590,14 +590,32 @@ def test_transcript_has_certified_results_only(institution):
 
 
 @pytest.mark.parametrize(
-    ("language", "course", "module", "pass_word", "university"),
+    ("language", "course", "module", "pass_word", "university", "level", "scale", "fail_word"),
     [
-        ("sv", "Analys", "Tentamen", "Godkänd", "Lunds universitet"),
-        ("en", "Calculus", "Written exam", "Pass", "Lund University"),
+        (
+            "sv",
+            "Analys",
+            "Tentamen",
+            "Godkänd",
+            "Lunds universitet",
+            "Grundnivå",
+            "Underkänd, godkänd",
+            "Underkänd",
+        ),
+        (
+            "en",
+            "Calculus",
+            "Written exam",
+            "Pass",
+            "Lund University",
+            "First cycle",
+            "Fail, pass",
+            "Fail",
+        ),
     ],
 )
 def test_transcript_course_with_modules_in_the_certificates_language(
-    institution, person, language, course, module, pass_word, university
+    institution, person, language, course, module, pass_word, university, level, scale, fail_word
 ):
     instance = course_instance(institution, "MATA01", name_sv="Analys", name_en="Calculus")
     exam = ModuleFactory(
@@ -626,27 +644,64 @@ def test_transcript_course_with_modules_in_the_certificates_language(
                         "course_credits": "15.0",
                         "credits": "15.0",
                         "completed": True,
-                        "grade": {"code": "G", "name": pass_word},
+                        "grade": {"code": "G", "name": pass_word, "scale": "UG"},
                         "date": days(-35).isoformat(),
                         "credited": False,
+                        "level": "first",
+                        "title": "",
                         "modules": [
                             {
                                 "code": "0101",
                                 "name": module,
                                 "credits": "15.0",
-                                "grade": {"code": "G", "name": pass_word},
+                                "grade": {"code": "G", "name": pass_word, "scale": "UG"},
                                 "date": days(-40).isoformat(),
                                 "passing": True,
                                 "counting": True,
                                 "credited": False,
+                                "title": "",
                             }
                         ],
                     }
                 ],
+                "levels": [{"level": "first", "name": level, "credits": "15.0"}],
             }
         ],
         "credits": "15.0",
+        "levels": [{"level": "first", "name": level, "credits": "15.0"}],
+        "scales": [
+            {
+                "code": "UG",
+                "name": scale,
+                "grades": [{"code": "U", "name": fail_word}, {"code": "G", "name": pass_word}],
+            }
+        ],
     }
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_transcript_carries_the_thesis_title_the_course_page_shows(institution, person, shown):
+    """#16 point 6: the title of a degree project, from the annotation column the course page
+    shows the student (an internal column stays internal)."""
+    from results.models import AnnotationColumn, AnnotationKind
+
+    instance = course_instance(institution, "FYSK01")
+    thesis = ModuleFactory(course=instance.course, code="0200", position=1)
+    AnnotationColumn.objects.create(
+        institution=institution,
+        course=instance.course,
+        module=thesis,
+        kind=AnnotationKind.TITLE,
+        shown_to_student=shown,
+    )
+    certified(person, thesis, instance, annotations={"title": "Dark matter in dwarf galaxies"})
+    certified(person, None, instance)
+
+    c = build(K.TRANSCRIPT, person, institution, "en", include_modules=True)
+
+    (row,) = c["body"]["universities"][0]["courses"]
+    expected = "Dark matter in dwarf galaxies" if shown else ""
+    assert (row["title"], row["modules"][0]["title"]) == (expected, expected)
 
 
 @pytest.fixture
@@ -834,13 +889,14 @@ def test_local_transcript_at_a_university_without_results_is_refused(
 
 @pytest.mark.parametrize("courses", [2, 12])
 @pytest.mark.parametrize("kind", [K.TRANSCRIPT, K.NATIONAL_TRANSCRIPT])
-def test_transcript_content_takes_two_queries_whatever_the_number_of_courses(
+def test_transcript_content_takes_four_queries_whatever_the_number_of_courses(
     institution, other_institution, django_assert_num_queries, courses, kind
 ):
     student = transcript_student(institution, courses=courses)
     transcript_student(other_institution, courses=courses, person=student.person)
 
-    with django_assert_num_queries(2):
+    # Results, modules, thesis-title columns, the grades of the scales used (the legend).
+    with django_assert_num_queries(4):
         c = build(kind, student.person, institution, include_failed=True)
 
     assert len(course_codes(c)) == courses * (2 if kind == K.NATIONAL_TRANSCRIPT else 1)
