@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from exams.models import CalendarFeed, Signup
-from ladokportal import clock
+from ladokportal import clock, links
 from registration.models import ParticipationState
 from tests.conftest import enrol
 from tests.factories import PersonFactory, UserFactory
@@ -164,10 +164,12 @@ def test_exam_page_offers_a_calendar_link_once_created(me, client_for):
     page = client.get("/exams/?show=signed_up")
     assert [str(m) for m in page.context["messages"]] == ["Your calendar link has been created."]
     feed = CalendarFeed.objects.get(person=me.person)
+    # On SITE_URL, the portal's public address, as every absolute link (#16 point 4).
+    link = links.absolute(f"/exams/calendar/{feed.token}.ics")
     assert re.findall(
         r'<input id="calendar-link" type="url" readonly value="([^"]+)"', page.text
-    ) == [f"http://testserver/exams/calendar/{feed.token}.ics"]
-    assert f'href="webcal://testserver/exams/calendar/{feed.token}.ics"' in page.text
+    ) == [link]
+    assert f'href="webcal://{link.split("://", 1)[1]}"' in page.text
     assert "Create a new link" in page.text
 
 
