@@ -50,7 +50,7 @@ def transcript_content(*, courses: int, language: str = "en") -> dict:
         "issuer": {"code": "lu", "name": "Lund University", "website": "https://www.lu.se"},
         "student": {
             "name": "Stina Andersson",
-            "identity_number": "20010417-2385",
+            "identity_number": "20010417-2382",
             "birth_date": "2001-04-17",
         },
         "issued_at": "2026-12-06T09:00:00+01:00",
@@ -95,14 +95,14 @@ def render(content: dict) -> bytes:
 def test_a_twelve_page_transcript_names_the_student_and_numbers_every_page():
     from pypdf import PdfReader
 
-    data = render(transcript_content(courses=72))
+    data = render(transcript_content(courses=84))
     pages = PdfReader(io.BytesIO(data)).pages
 
     assert len(pages) >= PAGES
     for number, page in enumerate(pages, start=1):
         text = page.extract_text()
         assert "Stina Andersson" in text, number
-        assert "20010417-2385" in text, number
+        assert "20010417-2382" in text, number
         assert f"Page {number} of {len(pages)}" in text, number
         assert "Lund University" in text, number
     first, last = pages[0].extract_text(), pages[-1].extract_text()
