@@ -174,6 +174,6 @@ def _poppler(tool: str, data: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(data)
         file.flush()
-        return subprocess.run(
-            [program, file.name], capture_output=True, check=False
-        ).stdout.decode("utf-8", "replace")
+        return subprocess.run([program, file.name], capture_output=True, check=False).stdout.decode(
+            "utf-8", "replace"
+        )
