@@ -101,6 +101,9 @@ class PeriodRow:
     registration: Registration | None
     verdict: eligibility.Verdict
     window: str  # "open" | "upcoming" | "closed" | "none" (eligibility.registration_period_state)
+    # What the student registers on: the period's credits, or after a partial change of
+    # instance (S-SWAP-1) the part of the scope they re-register on.
+    credits: Decimal | None = None
 
     @property
     def study_period(self):
@@ -169,9 +172,19 @@ def _period_rows(participation: CourseParticipation, today: datetime.date) -> tu
             registration=registrations.get(period.study_period_id),
             verdict=eligibility.can_register(participation, period, registered, today),
             window=eligibility.registration_period_state(period, today)[0],
+            credits=_credits(participation, period),
         )
         for period in periods
     )
+
+
+def _credits(participation: CourseParticipation, period: CourseInstancePeriod) -> Decimal:
+    """A partial change of instance re-registers on part of the scope (S-SWAP-1): that part
+    is what the registration covers, in the study period it names or in each."""
+    partial = participation.scope_credits
+    if partial and participation.scope_period_id in (None, period.pk):
+        return min(partial, period.credits)
+    return period.credits
 
 
 def _with_periods(queryset: QuerySet[CourseParticipation]) -> QuerySet[CourseParticipation]:

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from exams.codes import new_code
 from exams.models import ActivitySession, Signup
+from institutions.demo.universities import UNIVERSITIES
+from institutions.models import Institution
 from people.models import Person
 from registration.models import CourseParticipation, ParticipationState
 
@@ -27,11 +29,26 @@ class Plan:
     kind: str = "written"
 
 
+# Where each university's written exams take place: a room in its own town.
+EXAM_ROOMS = {
+    "lu": "Sparta, sal A",
+    "uu": "Ångströmlaboratoriet, Polhemssalen",
+    "kth": "Q-huset, sal Q1",
+}
+TOWNS = {university.code: university.town for university in UNIVERSITIES}
+
+
+def _where(institution_id: int) -> tuple[str, str]:
+    code = Institution.objects.values_list("code", flat=True).get(pk=institution_id)
+    return TOWNS[code], EXAM_ROOMS[code]
+
+
 def _at(today: datetime.date, days: int, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(today + days * DAY, datetime.time(hour)))
 
 
 def create_session(institution_id: int, instances: list, plan: Plan, today: datetime.date):
+    town, room = _where(institution_id)
     session = ActivitySession.objects.create(
         institution_id=institution_id,
         kind=plan.kind,
@@ -40,8 +57,8 @@ def create_session(institution_id: int, instances: list, plan: Plan, today: date
         name_en=plan.name_en,
         starts_at=_at(today, plan.starts_in, 8),
         ends_at=_at(today, plan.starts_in, 13),
-        town="Lund",
-        place="Sparta, sal A" if plan.kind != "home" else "",
+        town=town,
+        place=room if plan.kind != "home" else "",
         link="https://canvas.example.se/exam" if plan.kind == "home" else "",
         signup_opens=today + plan.signup[0] * DAY if plan.signup else None,
         signup_closes=today + plan.signup[1] * DAY if plan.signup else None,
@@ -52,8 +69,10 @@ def create_session(institution_id: int, instances: list, plan: Plan, today: date
     return session
 
 
-def sign_up(session: ActivitySession, person_ids: list[int]) -> None:
-    Signup.objects.bulk_create(
+def sign_up(session: ActivitySession, person_ids: list[int], today: datetime.date) -> None:
+    """The persons signed up within the session's sign-up window, the day before `today` where
+    the window is still open, else the day after it opened (never in the future)."""
+    created = Signup.objects.bulk_create(
         Signup(
             institution_id=session.institution_id,
             session=session,
@@ -61,6 +80,11 @@ def sign_up(session: ActivitySession, person_ids: list[int]) -> None:
             anonymisation_code=new_code(session.label) if session.anonymous else None,
         )
         for person_id in person_ids
+    )
+    day = max(session.signup_opens, min(session.signup_opens + DAY, today - DAY))
+    day = min(day, session.signup_closes)
+    Signup.objects.filter(pk__in=[signup.pk for signup in created]).update(
+        signed_up_at=_at(day, 0, 10)
     )
 
 
@@ -90,7 +114,7 @@ def create_exam_sessions(today: datetime.date) -> None:
                 Plan("TEN1", "Tentamen", "Written exam", 18, (-10, 5), capacity=80),
                 today,
             )
-            sign_up(session, [student2.pk])
+            sign_up(session, [student2.pk], today)
 
 
 def _classmates(instance_id: int, but: int) -> list[int]:
@@ -124,7 +148,7 @@ def _sessions_at(
         ),
         today,
     )
-    sign_up(signed, [student.pk, *_classmates(second.pk, student.pk)])
+    sign_up(signed, [student.pk, *_classmates(second.pk, student.pk)], today)
     # Sign-up opens later.
     create_session(
         institution_id,
@@ -139,7 +163,7 @@ def _sessions_at(
         Plan("TEN0", "Tentamen", "Written exam", -20, (-45, -27), anonymous=True),
         today,
     )
-    sign_up(past, [student.pk, *_classmates(second.pk, student.pk)])
+    sign_up(past, [student.pk, *_classmates(second.pk, student.pk)], today)
     retake = create_session(
         institution_id,
         [second],

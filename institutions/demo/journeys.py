@@ -22,6 +22,7 @@ days, all in her programme):
 import datetime
 import itertools
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from catalog.models import CourseInstance
 from institutions.demo.catalogue import DAY, WEEK, Catalogue
@@ -62,6 +63,8 @@ class Story:
     source: str = ParticipationSource.ADMISSION
     early_dropout: bool = False
     changed_from: "Story | None" = None
+    # A partial change of instance: the credits re-registered on (S-SWAP-1).
+    scope_credits: Decimal | None = None
     participation: CourseParticipation | None = field(default=None, init=False)
 
     @property
@@ -133,6 +136,8 @@ def student_stories(journey: JourneyCourses, today: datetime.date) -> list[Story
             (Step(S.ADMITTED, today - 2 * DAY, f"changed from {first.instance_code}"),),
             source=ParticipationSource.CHANGE,
             changed_from=left,
+            # Part of the course only, as the guide's change of instance allows.
+            scope_credits=(second.course.credits / 2).quantize(Decimal("0.1")),
         ),
         Story(
             journey.offered,
@@ -170,6 +175,7 @@ def tell(user: User, programme: ProgrammeParticipation, stories: list[Story], cl
             source=story.source,
             early_dropout=story.early_dropout,
             changed_from=story.changed_from.participation if story.changed_from else None,
+            scope_credits=story.scope_credits,
             created_at=clock.moment(story.steps[0].day),
             state_changed_at=clock.moment(story.state_since),
         )

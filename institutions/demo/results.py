@@ -264,7 +264,7 @@ def _digital_exam(desk: Desk, instance: CourseInstance, exam: Module, people: li
         instance.institution_id, [instance], replace(plan, anonymous=True), desk.today
     )
     session.modules.set([exam])
-    sign_up(session, [p.pk for p in people])
+    sign_up(session, [p.pk for p in people], desk.today)
     GradeThreshold.objects.bulk_create(
         GradeThreshold(
             institution_id=instance.institution_id,

@@ -67,8 +67,13 @@ class Calendar:
         return [self.before_last, self.last, self.current, self.next]
 
     def term_of(self, day: datetime.date) -> Term:
-        """The term a course starting on `day` belongs to (in the summer: the autumn ahead)."""
-        return next((t for t in self.all if day <= t.end), self.next)
+        """The term a course starting on `day` belongs to (in the summer: the autumn ahead). The
+        autumn term runs into January, but a course that starts in January is registered under
+        the spring term, as universities do."""
+        term = next((t for t in self.all if day <= t.end), self.next)
+        if day.month == 1 and term.code.startswith("HT"):
+            return next((t for t in self.all if t.start > term.end), term)
+        return term
 
 
 def calendar_around(today: datetime.date) -> Calendar:
