@@ -25,8 +25,7 @@ PROVIDER = {
 def demo_subjects() -> list[dict]:
     """The named demo students as the provider's predefined users: subject, identity number,
     name and e-mail."""
-    from institutions.demo.identities import identity_number
-    from institutions.demo.students import NAMED_NUMBERS
+    from institutions.demo.students import NAMED_NUMBERS, named_number
 
     names = {
         "student": ("Stina", "Andersson"),
@@ -34,12 +33,12 @@ def demo_subjects() -> list[dict]:
         "doctoral": ("Amira", "Hassan"),
     }
     subjects = []
-    for login, (birth, serial) in NAMED_NUMBERS.items():
+    for login in NAMED_NUMBERS:
         first, last = names.get(login, (login.title(), ""))
         subjects.append(
             {
                 "sub": login,
-                "personal_identity_number": identity_number(birth, serial),
+                "personal_identity_number": named_number(login)[1],
                 "given_name": first,
                 "family_name": last,
                 "email": f"{login}@demo.example",

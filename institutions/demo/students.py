@@ -34,9 +34,14 @@ NAMED_NUMBERS = {
 }
 
 
-def _numbered(key: str, first: str, last: str, address: Address, **extra: object) -> Person:
+def named_number(key: str) -> tuple[datetime.date, str]:
+    """Birth date and test personal identity number of a named demo login."""
     birth, sex = NAMED_NUMBERS[key]
-    number = test_number(birth, female=sex == "F")
+    return birth, test_number(birth, female=sex == "F")
+
+
+def _numbered(key: str, first: str, last: str, address: Address, **extra: object) -> Person:
+    birth, number = named_number(key)
     person = new_person(first, last, birth, number, address, **extra)
     person.save()
     return person
@@ -191,7 +196,7 @@ def draw_plan(
 
 
 def named_numbers() -> set[str]:
-    return {test_number(birth, female=sex == "F") for birth, sex in NAMED_NUMBERS.values()}
+    return {named_number(key)[1] for key in NAMED_NUMBERS}
 
 
 def draw_other_students(

@@ -10,9 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from oidc_provider_mock._storage import User as ProviderUser
 
-from institutions.demo.identities import identity_number
 from institutions.demo.identity_provider import PROVIDER, demo_subjects
-from institutions.demo.students import NAMED_NUMBERS
+from institutions.demo.students import named_number
 from tests.conftest import enrol
 from tests.factories import PersonFactory
 from tests.people.test_oidc_login import log_in, logged_in_user, settings_from_environment
@@ -33,10 +32,8 @@ def test_make_run_starts_the_provider_beside_the_portal():
 
 
 def test_the_demo_student_is_one_of_the_providers_users():
-    birth, serial = NAMED_NUMBERS["student"]
-    assert {s["sub"]: s["personal_identity_number"] for s in demo_subjects()}["student"] == (
-        identity_number(birth, serial)
-    )
+    _birth, number = named_number("student")
+    assert {s["sub"]: s["personal_identity_number"] for s in demo_subjects()}["student"] == (number)
 
 
 @pytest.fixture
@@ -59,10 +56,8 @@ def demo_provider(settings, monkeypatch):
 def test_the_demo_student_logs_in_with_the_demo_university_account(
     demo_provider, institution, client
 ):
-    birth, serial = NAMED_NUMBERS["student"]
-    stina = PersonFactory(
-        first_name="Stina", birth_date=birth, identity_number=identity_number(birth, serial)
-    )
+    birth, number = named_number("student")
+    stina = PersonFactory(first_name="Stina", birth_date=birth, identity_number=number)
     enrol(stina, institution)
     assert "University account (demo)" in client.get("/accounts/login/").text
     response = log_in(client, demo_provider, PROVIDER["id"], "student")
