@@ -42,11 +42,18 @@ demo: migrate translations
 
 # Beside the portal, a real OpenID Connect provider on this machine is the demo's "university
 # account" (institutions/demo/identity_provider.py); it stops when the portal stops.
+# The demo's SAML identity provider (institutions/demo/saml_idp.py) runs beside it the same way,
+# as "Lund University account (SAML)" on the login page.
+SAML_IDP_PORT ?= 8001
+SAML_IDP := $(PY) -m institutions.demo.saml_idp --port $(SAML_IDP_PORT) --state var/saml-idp
+
 run: pdf-deps demo
 	@echo "Serving the demo at $(SITE_URL)/ (log in as student / demo, or with the demo university account)"
 	@mkdir -p staticfiles
 	@$(PY) -m institutions.demo.identity_provider --port $(OIDC_PORT) --host 127.0.0.1 & provider=$$!; \
-	trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
+	$(SAML_IDP) & idp=$$!; \
+	trap 'kill $$provider $$idp 2>/dev/null' EXIT INT TERM; \
+	SAML_PROVIDERS="$${SAML_PROVIDERS:-$$($(SAML_IDP) --settings)}" \
 	SITE_URL=$(SITE_URL) DEMO_IDENTITY_PROVIDER=http://127.0.0.1:$(OIDC_PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install

@@ -483,8 +483,12 @@ def main() -> None:
         print(json.dumps(saml.provider_settings(args.port, args.state)))
         return
     import os
+    import warnings
 
     import django
+
+    # pysaml2 names a cipher mode that cryptography moved; nothing here uses it.
+    warnings.filterwarnings("ignore", message="CFB has been moved")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ladokportal.settings")
     django.setup()

@@ -23,6 +23,7 @@ from institutions.demo.participations import enrol
 from institutions.demo.programme_offers import create_programme_offers
 from institutions.demo.result_history import certify_completed_courses
 from institutions.demo.results import create_demo_results
+from institutions.demo.saml import link_staff as link_staff_saml
 from institutions.demo.students import create_named_students, create_staff, draw_other_students
 from institutions.demo.terms import Calendar, calendar_around
 from institutions.demo.texts import create_local_texts, create_text_history
@@ -132,6 +133,7 @@ def seed_demo(
         plans = create_named_students(catalogues, today)
         staff = create_staff(catalogues)
         create_text_history(lu.institution, staff["sysadmin"], today)
+        link_staff_saml(staff)
         enrol(plans + draw_other_students(catalogues, today, rng), today)
         create_study_journeys(lu, journey, offers, today)
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)
