@@ -18,16 +18,16 @@ def link_staff(staff: dict) -> None:
 def demo_people() -> dict[str, dict[str, list[str]]]:
     """What the demo IdP releases about its two people, as SWAMID attributes."""
     from institutions.demo import saml_idp
-    from institutions.demo.identities import identity_number
+    from institutions.demo.identities import test_number
     from institutions.demo.students import NAMED_NUMBERS
 
-    birth, serial = NAMED_NUMBERS["student"]
+    birth, sex = NAMED_NUMBERS["student"]
     return {
         "student": saml_idp.person(
             "stina@student.lu.se",
             "Stina",
             "Andersson",
-            nin=identity_number(birth, serial),
+            nin=test_number(birth, female=sex == "F"),
             date_of_birth=f"{birth:%Y%m%d}",
             mail="stina.andersson@student.lu.se",
         ),

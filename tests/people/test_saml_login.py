@@ -389,3 +389,17 @@ def test_the_xmlsec_binding_signs_and_verifies(tmp_path):
     assert OneLogin_Saml2_Utils.validate_metadata_sign(signed, cert)
     tampered = signed.replace(b"urn:example:idp", b"urn:example:other")
     assert not OneLogin_Saml2_Utils.validate_metadata_sign(tampered, cert)
+
+
+def test_the_demo_idp_names_the_demo_people():
+    """make run's IdP (institutions.demo.saml) asserts what seed_demo gives `student`: her
+    test identity number and birth date; `teacher` by the eduPersonPrincipalName seed links."""
+    from institutions.demo import saml as demo
+    from institutions.demo.identities import test_number
+    from institutions.demo.students import NAMED_NUMBERS
+
+    people = demo.demo_people()
+    birth, sex = NAMED_NUMBERS["student"]
+    assert people["student"][saml_idp.NOR_EDU_PERSON_NIN] == [test_number(birth, female=sex == "F")]
+    assert people["student"][saml_idp.SCHAC_DATE_OF_BIRTH] == [f"{birth:%Y%m%d}"]
+    assert people["teacher"][saml_idp.EPPN] == [demo.TEACHER_EPPN]
