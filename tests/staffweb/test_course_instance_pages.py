@@ -243,3 +243,25 @@ def test_someone_already_on_the_instance_or_unknown_is_not_admitted(
         "Already on this course instance.",
         "Nobody has this identity number here.",
     ]
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_instance_pages_cost_a_fixed_number_of_queries(
+    size, course, periods, studyadmin, client_for, instance
+):
+    from tests.statements import count_statements
+
+    people = [PersonFactory() for _ in range(size)]
+    pasted = "\n".join(p.identity_number for p in people)
+    client = client_for(studyadmin)
+    counts = []
+    with count_statements() as counted:
+        client.get(f"/staff/courses/{course.code}/{instance.public_id}/edit/")
+    counts.append(counted.total)
+    with count_statements() as counted:
+        client.post(
+            f"/staff/courses/{course.code}/{instance.public_id}/admit/",
+            {"numbers": pasted, "preview": "1"},
+        )
+    counts.append(counted.total)
+    assert counts == [12, 10]

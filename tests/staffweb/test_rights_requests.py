@@ -145,3 +145,23 @@ def test_a_study_administrator_of_another_unit_is_refused(institution, course, t
     )
     assert client_for(other).get(QUEUE).context["rows"] == []
     assert client_for(other).post(f"{QUEUE}{request.pk}/approve/").status_code == 403
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_queue_costs_a_fixed_number_of_queries(size, institution, course, admin, client_for):
+    from tests.statements import count_statements
+
+    for n in range(size):
+        asker = UserFactory(username=f"asker{n}")
+        StaffRoleFactory(
+            user=asker,
+            institution=institution,
+            role=K.REPORTER,
+            course=CourseFactory(institution=institution),
+        )
+        ask(client_for(asker), course)
+    client = client_for(admin)
+    with count_statements() as counted:
+        response = client.get(QUEUE)
+    assert len(response.context["rows"]) == size
+    assert counted.total == 5
