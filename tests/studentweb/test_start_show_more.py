@@ -119,3 +119,20 @@ def test_nobody_is_sent_to_the_login(institution, client):
     response = client.get(f"/courses/{mine.public_id}/more/")
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_show_more_costs_the_same_however_many_courses(me, institution, client_for):
+    """The card's expanded part reads the one course, not the student's others (B-1)."""
+    from tests.statements import count_statements
+
+    mine = participation_with_periods(me.person, institution, state=S.REGISTERED, registered=1)
+    client = client_for(me, **HTMX)
+    client.get(f"/courses/{mine.public_id}/more/")  # session and caches warm
+    counts = []
+    for more in (1, 6):
+        for _ in range(more):
+            participation_with_periods(me.person, institution)
+        with count_statements() as counted:
+            assert client.get(f"/courses/{mine.public_id}/more/").status_code == 200
+        counts.append(counted.total)
+    assert counts == [8, 8], counts

@@ -123,3 +123,24 @@ def test_another_student_and_nobody_get_nothing(make_student, chosen, client_for
     assert client_for(other).post(url(chosen, "remove")).status_code == 404
     assert client.post(url(chosen, "remove"))["Location"].startswith("/accounts/login/")
     assert StudyChoice.objects.get().removed_at is None
+
+
+def test_removal_costs_the_same_however_many_choices(
+    student, chosen, make_period, add_alternative, institution, client_for
+):
+    """The lookup reads the one choice behind the course, not all of the student's (B-1)."""
+    from tests.factories import participation_with_periods
+    from tests.statements import count_statements
+
+    client = client_for(student, HTTP_HX_REQUEST="true")
+    client.get(url(chosen, "remove"))  # session and caches warm
+    counts = []
+    for more in (1, 4):
+        for _ in range(more):
+            other = make_period(min_picks=1, max_picks=1)
+            services.choose(student, period=other, alternatives=[add_alternative(other)])
+            participation_with_periods(student.person, institution)
+        with count_statements() as counted:
+            assert client.get(url(chosen, "remove")).status_code == 200
+        counts.append(counted.total)
+    assert counts == [10, 10], counts
