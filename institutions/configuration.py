@@ -61,6 +61,17 @@ SWITCH_EXPLANATIONS: dict[str, Promise] = {
 }
 
 
+# Settings that are numbers, shown under the switch they belong to, one sentence each.
+SETTING_DETAILS: dict[str, dict[str, Promise]] = {
+    "send_reminders": {
+        "reminder_days": _(
+            "How many days before a registration period or an exam sign-up closes the reminder "
+            "is sent (1 to 30)."
+        ),
+    },
+}
+
+
 def switch_fields() -> list[models.BooleanField]:
     """Every on/off switch of InstitutionSettings, in the model's order."""
     return [

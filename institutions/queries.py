@@ -152,7 +152,7 @@ def local_text_editor(institution: Institution, slot: str) -> tuple[LocalText | 
 def switches(institution: Institution) -> list[dict]:
     """Every function switch with its value, its one sentence and its latest change (the
     switches page, G-4). Two queries."""
-    from institutions.configuration import switch_explanation, switch_fields
+    from institutions.configuration import SETTING_DETAILS, switch_explanation, switch_fields
 
     settings, _created = InstitutionSettings.objects.get_or_create(institution=institution)
     latest: dict[str, SettingsChange] = {}
@@ -167,6 +167,14 @@ def switches(institution: Institution) -> list[dict]:
             "explanation": switch_explanation(field.name),
             "value": getattr(settings, field.name),
             "change": latest.get(field.name),
+            "details": [
+                {
+                    "label": InstitutionSettings._meta.get_field(name).verbose_name,
+                    "explanation": explanation,
+                    "value": getattr(settings, name),
+                }
+                for name, explanation in SETTING_DETAILS.get(field.name, {}).items()
+            ],
         }
         for field in switch_fields()
     ]

@@ -236,6 +236,20 @@ def test_switches_page_explains_every_switch_and_who_changed_it(sysadmin, client
     assert "by Oskar Sandberg." in response.text
 
 
+def test_switches_page_shows_and_explains_the_reminder_settings(sysadmin, client_for):
+    """B-2, G-4: the reminder switch and how many days before a period closes it goes out."""
+    InstitutionSettings.objects.filter(institution=sysadmin.staff_roles.get().institution).update(
+        reminder_days=5
+    )
+
+    text = client_for(sysadmin).get(SWITCHES).text
+
+    assert 'id="switch-send_reminders"' in text
+    assert "Students get an e-mail before a registration period or an exam sign-up closes." in text
+    assert "Days before a period closes that its reminder is sent: <strong>5</strong>." in text
+    assert "How many days before a registration period or an exam sign-up closes" in text
+
+
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_pages_cost_a_fixed_number_of_queries(size, sysadmin, client_for, institution):
     for n in range(size):
