@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "results",
     "notifications",
     "certificates",
+    "credits",
     "studentweb",
     "staffweb",
 ]
@@ -345,6 +346,9 @@ SEAL_TSA_URL = env_str("SEAL_TSA_URL")
 SEAL_TSA_ROOTS = env_str("SEAL_TSA_ROOTS")
 # check --deploy reports a seal certificate that expires within this many days.
 SEAL_EXPIRY_WARNING_DAYS = env_int("SEAL_EXPIRY_WARNING_DAYS", 30)
+# Attachments of credit-transfer applications: outside the web root, read only through the
+# student's and the case officers' download views (credits.attachments).
+ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR") or BASE_DIR / "var" / "attachments")
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)

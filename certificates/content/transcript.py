@@ -67,6 +67,7 @@ def _transcript(rows, options: Options, language: str) -> dict:
             },
         )
         university["courses"].append(course)
+    _add_credit_transfers(universities, results, language)
     for university in universities.values():
         university["courses"].sort(key=lambda c: (c["date"], c["code"]))
         university["credits"] = credits(sum(Decimal(c["credits"]) for c in university["courses"]))
@@ -134,6 +135,32 @@ def _scales(results: list[Result], language: str) -> list[dict]:
         }
         for pk, scale in sorted(used.items(), key=lambda item: item[1].code)
     ]
+
+
+def _add_credit_transfers(universities: dict[int, dict], results: list[Result], language: str):
+    """S-CERT-1: each credit transfer on the transcript as an entry of its own, with what it
+    rests on (the decision's case and the earlier education). One query."""
+    from credits.queries import decisions_of
+
+    credited = [r for r in results if r.source == ResultSource.CREDIT]
+    decisions = decisions_of(credited)
+    for result in credited:
+        university = universities.get(result.institution_id)
+        item = decisions.get(result.pk)
+        if university is None or item is None:
+            continue
+        target = result.module or result.course_instance.course
+        university.setdefault("credit_transfers", []).append(
+            {
+                "code": target.code,
+                "name": pick(target.name_sv, target.name_en, language),
+                "credits": credits(item.credited_credits),
+                "grade": _grade(result, language),
+                "date": result.examination_date.isoformat(),
+                "case": item.case.number,
+                "basis": item.basis,
+            }
+        )
 
 
 def _modules_of(course_ids: set[int]) -> dict[int, list[Module]]:
