@@ -121,7 +121,10 @@ class CreditItem(InstitutionOwned):
     # Other experience, or anything the student wants to add.
     description = models.TextField(blank=True)
     # The target at this university.
-    target_course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+")
+    # Chosen in the application's second step; required before the case is submitted.
+    target_course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     target_module = models.ForeignKey(
         Module, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -166,6 +169,10 @@ class CreditItem(InstitutionOwned):
     @property
     def decided(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def target(self):
+        return self.target_module or self.target_course
 
     @property
     def target_credits(self):

@@ -90,6 +90,20 @@ def _lock_draft(person: Person, case: CreditCase) -> CreditCase:
     return locked
 
 
+@transaction.atomic
+def set_targets(person: Person, *, case: CreditCase, targets: dict) -> None:
+    """Step 2: for each item (by public id) its target, a (course, module or None, scope)."""
+    case = _lock_draft(person, case)
+    items = {item.public_id: item for item in case.items.select_for_update()}
+    for public_id, (course, module, scope) in targets.items():
+        item = items.get(public_id)
+        if item is None:
+            raise NotAllowed
+        _check_target(case, course, module)
+        item.target_course, item.target_module, item.scope = course, module, scope
+        item.save(update_fields=["target_course", "target_module", "scope"])
+
+
 def _check_target(case: CreditCase, course: Course, module: Module | None) -> None:
     if course.institution_id != case.institution_id:
         raise CreditError(_("Choose a course at this university."))
@@ -104,9 +118,9 @@ def save_item(
     case: CreditCase,
     item: CreditItem | None = None,
     kind: str,
-    target_course: Course,
-    target_module: Module | None,
-    scope: str,
+    target_course: Course | None = None,
+    target_module: Module | None = None,
+    scope: str = Scope.WHOLE,
     university: str = "",
     country: str = "",
     course_name: str = "",
@@ -119,7 +133,8 @@ def save_item(
 ) -> CreditItem:
     """Add an item to the draft, or change one of its items."""
     case = _lock_draft(person, case)
-    _check_target(case, target_course, target_module)
+    if target_course is not None:
+        _check_target(case, target_course, target_module)
     if kind == ItemKind.EDUCATION and not (course_name and university):
         raise CreditError(_("Name the course and the university where you studied it."))
     if kind == ItemKind.EXPERIENCE and not description:
@@ -210,6 +225,8 @@ def submit(person: Person, *, case: CreditCase) -> CreditCase:
     case = _lock_draft(person, case)
     if not case.items.exists():
         raise CreditError(_("Add at least one thing you want credited before you submit."))
+    if case.items.filter(target_course__isnull=True).exists():
+        raise CreditError(_("Choose what each item should be credited as before you submit."))
     now = timezone.now()
     case.number = _next_number(case.institution_id, clock.date_of(now).year)
     case.status = CaseStatus.SUBMITTED
@@ -307,17 +324,17 @@ def _credited_result(actor: User, item: CreditItem, grade: Grade, now) -> "Resul
         annotations={},
     )
     events = []
-    before = workflow.snapshot(None)
     note = _("Credit transfer %(number)s") % {"number": case.number}
     for action in (ResultAction.REPORTED, ResultAction.MARKED_READY, ResultAction.CERTIFIED):
+        before = workflow.snapshot(result if events else None)
         workflow.advance(result, action, before)
-        events.append((action, before))
-        before = workflow.snapshot(result)
+        events.append(
+            workflow.event(
+                result, action, actor=actor, source=ResultSource.CREDIT, before=before, note=note
+            )
+        )
     result.save()
-    ResultEvent.objects.bulk_create(
-        workflow.event(result, action, actor=actor, source=ResultSource.CREDIT, before=b, note=note)
-        for action, b in events
-    )
+    ResultEvent.objects.bulk_create(events)
     return result
 
 

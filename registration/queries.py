@@ -497,7 +497,7 @@ class MyEducation:
 
     @property
     def is_empty(self) -> bool:
-        return not self.programmes and not self.courses
+        return not self.programmes and not self.courses and not self.credited
 
 
 def _completed_filter(show: str) -> Q | None:
@@ -536,7 +536,11 @@ def my_education(person: Person, today: datetime.date, show: str) -> MyEducation
         group = groups.get(row.participation.programme_participation_id)
         (group.courses if group else alone).append(row)
     credits = result_queries.credit_summary(person)
-    credited = result_queries.credited_results(person) if show == EducationFilter.CREDITED else []
+    # Credit transfers show under Credited, and as other results under All and Completed
+    # (S-EDU-1, S-CRED-3).
+    credited = (
+        result_queries.credited_results(person) if show != EducationFilter.NOT_COMPLETED else []
+    )
     return MyEducation(
         programmes=[g for g in groups.values() if _keep_group(g, show)],
         courses=alone,

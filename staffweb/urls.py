@@ -45,4 +45,5 @@ urlpatterns = [
     path("results/certify/", include("staffweb.results.certify.urls")),
     path("results/certify/", include("staffweb.results.timeline.urls")),
     path("integrations/", include("staffweb.integrations.urls")),
+    path("credits/", include("staffweb.credits.urls")),
 ]

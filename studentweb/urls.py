@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import certificates, choices, education, exams, views
+from studentweb import certificates, choices, credits, education, exams, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -62,4 +62,21 @@ urlpatterns = [
         certificates.certificate_retry,
         name="certificate_retry",
     ),
+    path("credits/", credits.cases, name="credit_cases"),
+    path("credits/apply/", credits.apply_studied, name="credit_apply"),
+    path("credits/apply/targets/", credits.apply_targets, name="credit_apply_targets"),
+    path("credits/apply/attachments/", credits.apply_attachments, name="credit_apply_attachments"),
+    path("credits/apply/confirm/", credits.apply_confirm, name="credit_apply_confirm"),
+    path(
+        "credits/apply/items/<uuid:public_id>/remove/",
+        credits.apply_remove_item,
+        name="credit_apply_remove_item",
+    ),
+    path(
+        "credits/apply/attachments/<uuid:public_id>/remove/",
+        credits.apply_remove_attachment,
+        name="credit_apply_remove_attachment",
+    ),
+    path("credits/attachments/<uuid:public_id>/", credits.attachment, name="credit_attachment"),
+    path("credits/<uuid:public_id>/", credits.case_page, name="credit_case"),
 ]

@@ -121,7 +121,8 @@ def course_results(person: Person, course: Course, modules: list[Module]) -> Cou
     rows = list(
         visible(person)
         .filter(course_instance__course=course)
-        .select_related("grade", "certified_by__person")
+        # A credited result links to its credit-transfer decision (S-EDU-3).
+        .select_related("grade", "certified_by__person", "credit_item__case")
         .order_by(*COUNTING_ORDER)
     )
     columns = set(
@@ -263,7 +264,7 @@ def credited_results(person: Person) -> list[Result]:
     return list(
         visible(person)
         .filter(source=ResultSource.CREDIT)
-        .select_related("course_instance__course", "module", "grade")
+        .select_related("course_instance__course", "module", "grade", "credit_item__case")
         .order_by("course_instance__course__code", "module__position", *COUNTING_ORDER)
     )
 

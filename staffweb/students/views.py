@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
+from credits import queries as credit_queries
 from ladokportal import clock
 from ladokportal.attempts import attempt
 from people.models import Person
@@ -95,6 +96,8 @@ def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "certificates": certificate_queries.certificates_of(
                 person, request.institution, today, limit=LATEST_CERTIFICATES
             ),
+            # T-ADM-2: credit-transfer cases at the university.
+            "credit_cases": credit_queries.overview(request.institution, person),
         },
     )
 

@@ -66,11 +66,14 @@ def test_crediting_an_item_creates_a_certified_credit_result_with_its_timeline(w
         world.modules[0],
         world.person,
     )
-    assert list(result.events.values_list("action", "source", "actor")) == [
-        (ResultAction.REPORTED, ResultSource.CREDIT, world.officer.pk),
-        (ResultAction.MARKED_READY, ResultSource.CREDIT, world.officer.pk),
-        (ResultAction.CERTIFIED, ResultSource.CREDIT, world.officer.pk),
+    assert list(
+        result.events.values_list("action", "source", "actor", "from_state", "to_state")
+    ) == [
+        (ResultAction.REPORTED, ResultSource.CREDIT, world.officer.pk, "", "draft"),
+        (ResultAction.MARKED_READY, ResultSource.CREDIT, world.officer.pk, "draft", "ready"),
+        (ResultAction.CERTIFIED, ResultSource.CREDIT, world.officer.pk, "ready", "certified"),
     ]
+    assert result.version == 3
     case.refresh_from_db()
     assert (case.status, case.case_officer) == (CaseStatus.PARTLY_DECIDED, world.officer)
 

@@ -113,6 +113,7 @@ def _files_in_a_temporary_folder(tmp_path_factory):
         SEAL_DIR=folder / "seals",
         SEAL_DEMO_KEYS=True,
         SITE_URL=SERVED,
+        ATTACHMENT_DIR=folder / "attachments",
     ):
         yield
     seal.clear_cache()
@@ -184,6 +185,7 @@ class TestSeededDemo:
         roles = sorted(StaffRole.objects.values_list("user__username", "institution__code", "role"))
 
         assert roles == [
+            ("creditofficer", "lu", "credit_officer"),
             ("examiner", "lu", "certifier"),
             ("examiner-kth", "kth", "certifier"),
             ("examiner-uu", "uu", "certifier"),
@@ -407,6 +409,24 @@ class TestSeededDemo:
         assert removed.course_instance.course.code == "MATA23"
         assert removed.removal_reason.startswith("Reported on the wrong student")
         assert removed.removed_by.username == "examiner"
+
+    def test_student_has_a_decided_and_an_open_credit_case_and_creditofficer_has_work(self):
+        from credits.models import CreditCase
+
+        cases = CreditCase.objects.order_by("number")
+        mine = [
+            (c.person.user.username, c.status, sorted(i.outcome for i in c.items.all()))
+            for c in cases
+        ]
+        credited = cases[0].items.get(outcome="credited")
+
+        assert mine == [
+            ("student", "decided", ["credited", "refused"]),
+            ("student", "under_review", [""]),
+            ("student2", "submitted", [""]),
+        ]
+        assert credited.result.state == ResultState.CERTIFIED
+        assert cases[1].attachments.get().content_type == "application/pdf"
 
     def test_student_has_new_results_to_see_on_her_first_login(self):
         """S-HOME-1: certified since she last looked; everything older she has seen."""

@@ -271,8 +271,9 @@ def test_my_education_query_count_does_not_grow(
         course(me, institution, state=S.COMPLETED, start=-200)
     client = client_for(me)
 
-    # Session, user, person, universities; programmes, courses, the credit sum.
-    with django_assert_num_queries(7):
+    # Session, user, person, universities; programmes, courses, the credit sum, the credit
+    # transfers shown as other results (S-EDU-1).
+    with django_assert_num_queries(8):
         response = client.get("/education/")
 
     assert len(shown(response)) == 2 * items
