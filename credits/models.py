@@ -118,6 +118,11 @@ class CreditItem(InstitutionOwned):
     grade_text = models.CharField(max_length=50, blank=True)
     grading_scale = models.CharField(max_length=100, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    # A result fetched through Emrex that the item rests on (S-EMREX-1): its signed document is
+    # the evidence, nothing needs uploading.
+    foreign_merit = models.ForeignKey(
+        "emrex.ForeignMerit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Other experience, or anything the student wants to add.
     description = models.TextField(blank=True)
     # The target at this university.

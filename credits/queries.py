@@ -13,7 +13,13 @@ from credits.models import CaseAttachment, CaseStatus, CreditCase, CreditItem
 from institutions.models import Institution
 from people.models import Person
 
-ITEM_RELATED = ("target_course", "target_module", "grade", "decided_by__person")
+ITEM_RELATED = (
+    "target_course",
+    "target_module",
+    "grade",
+    "decided_by__person",
+    "foreign_merit__session__contact_point",
+)
 
 
 def _items() -> Prefetch:

@@ -130,6 +130,7 @@ def save_item(
     grading_scale: str = "",
     completed_on: datetime.date | None = None,
     description: str = "",
+    foreign_merit=None,
 ) -> CreditItem:
     """Add an item to the draft, or change one of its items."""
     case = _lock_draft(person, case)
@@ -141,6 +142,8 @@ def save_item(
         raise CreditError(_("Describe the experience you want credited."))
     if completed_on is not None and completed_on > clock.today():
         raise CreditError(_("The date cannot be in the future."))
+    if foreign_merit is not None and foreign_merit.person_id != person.pk:
+        raise NotAllowed
     if item is None:
         item = CreditItem(institution_id=case.institution_id, case=case)
     elif item.case_id != case.pk:
@@ -159,6 +162,7 @@ def save_item(
         "grading_scale": grading_scale,
         "completed_on": completed_on,
         "description": description,
+        "foreign_merit": foreign_merit,
     }.items():
         setattr(item, name, value)
     item.save()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "certificates",
     "credits",
+    "emrex",
     "studentweb",
     "staffweb",
 ]
@@ -349,6 +350,12 @@ SEAL_EXPIRY_WARNING_DAYS = env_int("SEAL_EXPIRY_WARNING_DAYS", 30)
 # Attachments of credit-transfer applications: outside the web root, read only through the
 # student's and the case officers' download views (credits.attachments).
 ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR") or BASE_DIR / "var" / "attachments")
+# The official ELMO 1.7 schema set (emrex-eu/elmo-schemas) that imported documents must pass.
+ELMO_SCHEMA_DIR = Path(env_str("ELMO_SCHEMA_DIR") or BASE_DIR / "var" / "elmo")
+# The project's own EMREX contact point for the demo and the tests (emrex.contact_point), with
+# its signing key kept in EMREX_DEMO_DIR. Off in production.
+EMREX_DEMO_CONTACT_POINT = env_bool("EMREX_DEMO_CONTACT_POINT", default=SEAL_DEMO_KEYS)
+EMREX_DEMO_DIR = Path(env_str("EMREX_DEMO_DIR") or BASE_DIR / "var" / "emrex-demo")
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 
+from emrex import contact_point as emrex_contact_point
 from studentweb import views as student_views
 
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("staff/", include("staffweb.urls")),
     path("api/v1/", include("results.api_urls")),
     path("verify/", include("certificates.public_urls")),
+    path("emrex-demo-ncp/", emrex_contact_point.start, name="emrex_demo_contact_point"),
     path("", include("studentweb.urls")),
 ]
 if settings.ADMIN_ENABLED:

@@ -205,13 +205,48 @@ def apply_studied(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Added. Add another, or go on to the next step."))
             return redirect("credit_apply")
+    merits = []
+    if request.institution.settings.emrex:
+        from emrex.queries import merits as foreign_merits
+
+        merits = foreign_merits(person)
     return _step_page(
         request,
         "studentweb/credits/apply_studied.html",
         1,
-        {"case": queries.draft(person), "form": form},
+        {"case": queries.draft(person), "form": form, "merits": merits},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@student_required
+def apply_add_merit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Step 1 from a foreign merit fetched through Emrex: nothing to type, nothing to upload."""
+    from emrex.models import ForeignMerit
+
+    person = request.user.person
+    merit = ForeignMerit.objects.filter(person=person, public_id=public_id).first()
+    if merit is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: services.save_item(
+            person,
+            case=queries.draft(person) or _draft(request),
+            kind=ItemKind.EDUCATION,
+            course_name=merit.title,
+            university=merit.issuer,
+            country=merit.country,
+            credits=merit.credits,
+            credit_system="ects" if merit.scheme.upper() == "ECTS" else "other",
+            grade_text=merit.grade,
+            completed_on=merit.completed_on,
+            foreign_merit=merit,
+        ),
+        _("Added. Add another, or go on to the next step."),
+    )
+    return redirect("credit_apply")
 
 
 @require_POST

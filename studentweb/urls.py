@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import certificates, choices, credits, education, exams, views
+from studentweb import certificates, choices, credits, education, exams, foreign, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -68,6 +68,11 @@ urlpatterns = [
     path("credits/apply/attachments/", credits.apply_attachments, name="credit_apply_attachments"),
     path("credits/apply/confirm/", credits.apply_confirm, name="credit_apply_confirm"),
     path(
+        "credits/apply/merits/<uuid:public_id>/",
+        credits.apply_add_merit,
+        name="credit_apply_add_merit",
+    ),
+    path(
         "credits/apply/items/<uuid:public_id>/remove/",
         credits.apply_remove_item,
         name="credit_apply_remove_item",
@@ -79,4 +84,8 @@ urlpatterns = [
     ),
     path("credits/attachments/<uuid:public_id>/", credits.attachment, name="credit_attachment"),
     path("credits/<uuid:public_id>/", credits.case_page, name="credit_case"),
+    path("foreign-merits/", foreign.foreign_merits, name="foreign_merits"),
+    path("foreign-merits/start/", foreign.foreign_merits_start, name="foreign_merits_start"),
+    path("foreign-merits/return/", foreign.foreign_merits_return, name="foreign_merits_return"),
+    path("foreign-merits/elmo.xml", foreign.foreign_merits_export, name="foreign_merits_export"),
 ]

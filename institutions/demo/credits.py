@@ -111,3 +111,37 @@ def create_credit_cases(lu: Catalogue) -> User:
     )
     services.submit(other, case=case)
     return officer
+
+
+def create_foreign_merits(lu: Catalogue) -> None:
+    """Emrex at Lund (G-4) with the project's demo contact point, and `student`'s results from
+    it imported through the real flow's service (signature, schema, once per session). Without
+    the ELMO schema set (ELMO_SCHEMA_DIR) the import is left out: the student can run it."""
+    from django.conf import settings
+
+    from emrex import contact_point as ncp
+    from emrex import elmo
+    from emrex import services as emrex_services
+    from emrex.models import ContactPoint
+
+    lu.institution.settings.emrex = True
+    lu.institution.settings.save(update_fields=["emrex"])
+    if not settings.EMREX_DEMO_CONTACT_POINT:
+        return
+    _key, cert = ncp.key_and_certificate()
+    point = ContactPoint.objects.create(
+        code=ncp.CODE,
+        name=ncp.NAME,
+        country="FI",
+        url=settings.SITE_URL.rstrip("/") + "/emrex-demo-ncp/",
+        certificate=cert.decode(),
+    )
+    if not (settings.ELMO_SCHEMA_DIR / "schema.xsd").is_file():
+        return
+    student = User.objects.get(username="student").person
+    session = emrex_services.start_import(student, institution=lu.institution, contact_point=point)
+    emrex_services.receive(
+        session_id=session.session_id,
+        return_code=emrex_services.NCP_OK,
+        document=elmo.encode(ncp.document(student.first_name, student.last_name)),
+    )

@@ -15,7 +15,7 @@ from catalog.models import Course, CourseInstance
 from institutions.demo.bulk import create_bulk_students
 from institutions.demo.catalogue import Catalogue, create_catalogue
 from institutions.demo.certificates import Issued, create_demo_certificates
-from institutions.demo.credits import create_credit_cases
+from institutions.demo.credits import create_credit_cases, create_foreign_merits
 from institutions.demo.doctoral import create_doctoral_records
 from institutions.demo.exam_sessions import create_exam_sessions
 from institutions.demo.journey_courses import create_journey_courses
@@ -149,6 +149,7 @@ def seed_demo(
         # cost three times the load itself in model rows (bulk.py).
         certify_completed_courses(examiners, today, grade_rng)
         create_credit_cases(lu)
+        create_foreign_merits(lu)
         create_bulk_students(students, catalogues, today, rng, progress)
         # Last: their content freezes the records above, and each is rendered here (slow part).
         issued = create_demo_certificates(lu.institution, calendar, today)

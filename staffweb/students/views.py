@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import staff_queries as certificate_queries
 from credits import queries as credit_queries
+from emrex import queries as emrex_queries
 from ladokportal import clock
 from ladokportal.attempts import attempt
 from people.models import Person
@@ -98,6 +99,8 @@ def student(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             ),
             # T-ADM-2: credit-transfer cases at the university.
             "credit_cases": credit_queries.overview(request.institution, person),
+            # S-EMREX-2: the student's Emrex transfers.
+            "emrex_transfers": emrex_queries.transfers(request.institution, person),
         },
     )
 

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -114,6 +116,8 @@ def _files_in_a_temporary_folder(tmp_path_factory):
         SEAL_DEMO_KEYS=True,
         SITE_URL=SERVED,
         ATTACHMENT_DIR=folder / "attachments",
+        EMREX_DEMO_DIR=folder / "emrex-demo",
+        ELMO_SCHEMA_DIR=Path(settings.BASE_DIR).parent.parent / "shared" / "elmo",
     ):
         yield
     seal.clear_cache()
@@ -427,6 +431,16 @@ class TestSeededDemo:
         ]
         assert credited.result.state == ResultState.CERTIFIED
         assert cases[1].attachments.get().content_type == "application/pdf"
+
+    def test_student_has_foreign_merits_from_the_demo_contact_point(self):
+        from emrex.models import ForeignMerit
+
+        if not (settings.ELMO_SCHEMA_DIR / "schema.xsd").is_file():
+            pytest.skip("the ELMO schema set is not on this machine")
+        titles = ForeignMerit.objects.filter(person__user__username="student").values_list(
+            "title", flat=True
+        )
+        assert sorted(titles) == ["Data Structures", "Linear Algebra I", "Principles of Economics"]
 
     def test_student_has_new_results_to_see_on_her_first_login(self):
         """S-HOME-1: certified since she last looked; everything older she has seen."""

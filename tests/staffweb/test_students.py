@@ -444,8 +444,8 @@ def test_overview_query_count_does_not_grow(
     # Session, user, staff universities, the role check, the person; programmes, their leaves
     # and events; courses, their registrations, periods and events; which of the instances the
     # admin manages; the admit choices; the admin's result rights and the student's results;
-    # the student's latest certificates; the credit-transfer cases.
-    with django_assert_num_queries(18):
+    # the student's latest certificates; the credit-transfer cases and Emrex transfers.
+    with django_assert_num_queries(19):
         response = client.get(overview_url(sara))
     assert response.status_code == 200
     assert len(response.context["overview"].courses) == size
