@@ -101,7 +101,7 @@ def test_credited_credits_count_in_my_education_and_on_the_transcript(world):
             "code": "M1",
             "name": world.modules[0].name_en,
             "credits": "7.5",
-            "grade": {"code": "G", "name": grade("G").name_en},
+            "grade": {"code": "G", "name": grade("G").name_en, "scale": "UG"},
             "date": first.result.examination_date.isoformat(),
             "case": case.number,
             "basis": "Analysis 1, Universität Wien, Austria (7.5 ECTS credits)",
