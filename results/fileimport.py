@@ -30,6 +30,7 @@ from catalog.models import CourseInstance, Grade, Module
 from exams.models import ActivitySession, Signup
 from people.models import Person
 from registration.models import CourseParticipation, ProgrammeParticipation
+from results import anonymity
 from results.errors import ResultError
 from results.models import OPEN_STATES, AnnotationKind, Result, ResultState
 from results.validation import Entry, annotation_kinds, check_entries, scale_of
@@ -367,8 +368,8 @@ def build_preview(
     else:
         _find_by_identity(rows, course_instance.institution_id)
     _read_grades(rows, scale_of(course_instance, module))
-    _attach_open_results(rows, course_instance, module)
-    _check(rows, course_instance, module)
+    _attach_open_results(rows, course_instance, module, session, by_code=by_code)
+    _check(rows, course_instance, module, by_code=by_code)
     return Preview(course_instance, module, session, by_code, columns.annotations, rows)
 
 
@@ -486,10 +487,23 @@ def _read_grades(rows: list[Row], scale_id: int) -> None:
 
 
 def _attach_open_results(
-    rows: list[Row], course_instance: CourseInstance, module: Module | None
+    rows: list[Row],
+    course_instance: CourseInstance,
+    module: Module | None,
+    session: ActivitySession | None = None,
+    *,
+    by_code: bool = False,
 ) -> None:
     """A draft the row changes (with its current version); a result marked ready is changed
-    on the report page only, where the reporter sees it is on its way to certification."""
+    on the report page only, where the reporter sees it is on its way to certification.
+
+    B-6 (results.anonymity): a file keyed by identity number never reaches a result that came by
+    anonymisation code before certification, nor a student who sat an anonymous exam of the
+    module and waits for it: every such row is refused with the same words, result or not, so
+    the preview cannot tell which names have a draft. A file of codes changes only the drafts
+    of its own session."""
+    from results.queries.report import _anonymous_pending
+
     person_ids = {row.person.pk for row in rows if row.person}
     open_results = {
         r.person_id: r
@@ -498,13 +512,30 @@ def _attach_open_results(
             module=module,
             state__in=OPEN_STATES,
             person_id__in=person_ids,
-        ).select_related("grade")
+        ).select_related("grade", "activity_session", "course_instance__course")
     }
+    waiting = (
+        _anonymous_pending(course_instance, module, list(person_ids))
+        if module is not None and not by_code and person_ids
+        else set()
+    )
     for row in rows:
-        result = open_results.get(row.person.pk) if row.person else None
+        if row.person is None:
+            continue
+        result = open_results.get(row.person.pk)
+        if not by_code and (row.person.pk in waiting or (result and anonymity.sealed(result))):
+            row.errors.append(anonymity.sealed_message())
+            continue
         if result is None:
             continue
-        if result.state == ResultState.READY:
+        if by_code and result.activity_session_id != (session.pk if session else None):
+            row.errors.append(
+                _(
+                    "A result for this code's student has already been reported another way "
+                    "(by name or on another session); change it there."
+                )
+            )
+        elif result.state == ResultState.READY:
             row.errors.append(
                 _("The result is marked as ready; change it on the report page instead.")
             )
@@ -512,7 +543,9 @@ def _attach_open_results(
             row.result = result
 
 
-def _check(rows: list[Row], course_instance: CourseInstance, module: Module | None) -> None:
+def _check(
+    rows: list[Row], course_instance: CourseInstance, module: Module | None, *, by_code: bool
+) -> None:
     found = [row for row in rows if row.person is not None]
     entries = [
         Entry(
@@ -531,7 +564,8 @@ def _check(rows: list[Row], course_instance: CourseInstance, module: Module | No
     for index, messages in check_entries(course_instance, module, entries).items():
         row = found[index]
         unread = row.date is None and row.date_text != ""
-        row.errors += [m for m in messages if not (unread and m == missing_date)]
+        shown = [anonymity.by_code(m) for m in messages] if by_code else messages
+        row.errors += [m for m in shown if not (unread and m == missing_date)]
 
 
 # ------------------------------------------------------------------------------------------------

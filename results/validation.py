@@ -16,6 +16,7 @@ from catalog.models import CourseInstance, Grade, Module
 from ladokportal import clock
 from people.models import Person
 from registration.models import Registration
+from results.anonymity import Personal
 from results.models import (
     VISIBLE_TO_STUDENT,
     AnnotationColumn,
@@ -142,7 +143,9 @@ def check_entries(
             row.append(_("This student appears more than once."))
         seen.add(entry.person.pk)
         if entry.person.pk not in registered:
-            row.append(_("The student is not and has not been registered on this course."))
+            row.append(
+                Personal(_("The student is not and has not been registered on this course."))
+            )
         if entry.grade is None:
             row.append(_("Choose a grade."))
         elif entry.grade.scale_id != scale_id:
@@ -164,9 +167,11 @@ def check_entries(
             # T-REM-1: the certified course grade rests on the module results; a new result
             # (a module re-take or a second course grade) waits until it is removed.
             row.append(
-                _(
-                    "A certified course grade rests on this student's results. "
-                    "The course grade must be removed first."
+                Personal(
+                    _(
+                        "A certified course grade rests on this student's results. "
+                        "The course grade must be removed first."
+                    )
                 )
             )
         if basis is not None:

@@ -24,7 +24,7 @@ from ladokportal import clock
 from people.models import Person, StaffRole, User
 from registration.models import CourseParticipation, Registration
 from registration.staff_queries import StudentKey
-from results import validation
+from results import anonymity, validation
 from results.models import (
     OPEN_STATES,
     VISIBLE_TO_STUDENT,
@@ -158,8 +158,9 @@ class SheetRow:
         """B-6: a participant of an anonymous exam not yet certified. Every such row looks the
         same, reported by code or not yet, so that which names have a result cannot be matched
         against the codes that have one."""
-        session = self.open_result.activity_session if self.open_result else None
-        return self.anonymous_pending or bool(session and session.anonymous)
+        return self.anonymous_pending or bool(
+            self.open_result and anonymity.sealed(self.open_result)
+        )
 
 
 @dataclass

@@ -35,13 +35,13 @@ from catalog.models import Course, Module
 from institutions.models import Institution
 from people.models import Person, User
 from registration.models import CourseParticipation
+from results import anonymity
 from results.models import (
     VISIBLE_TO_STUDENT,
     AnnotationColumn,
     AnnotationKind,
     Result,
     ResultSource,
-    ResultState,
 )
 from results.rules import Rights
 
@@ -337,13 +337,9 @@ def staff_results(user: User, institution: Institution, person: Person) -> Staff
         entitled = rights.may_report(course)
         if not certified and not entitled:
             continue
-        anonymous_open = (
-            not certified
-            and result.state != ResultState.REMOVED
-            and result.activity_session is not None
-            and result.activity_session.anonymous
-        )
+        # B-6: one rule (results.anonymity) decides whether the grade may sit by the name.
+        shown = anonymity.sight(rights, result, anonymity.Place.BY_NAME).grade
         results.by_instance.setdefault(result.course_instance_id, []).append(
-            StaffResultRow(result, grade_shown=not anonymous_open, timeline=entitled)
+            StaffResultRow(result, grade_shown=shown, timeline=entitled)
         )
     return results

@@ -239,6 +239,10 @@ def _module(ctx: SessionContext, record: Pushed) -> tuple[Module | None, str]:
 def _person(ctx: SessionContext, people: _People, record: Pushed) -> tuple[Person | None, str]:
     if record.anonymisation_code is not None:
         return _by_code(ctx, people, record.anonymisation_code)
+    if ctx.session.anonymous:
+        # B-6: a record keyed by identity number would write a draft under the name and tell
+        # the sender which code's result it replaces.
+        return None, _("The session is anonymous; identify the student by anonymisation_code.")
     number = people.numbers[record.identity_number]
     if isinstance(number, ValidationError):
         return None, str(number.messages[0])

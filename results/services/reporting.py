@@ -10,7 +10,7 @@ from exams.models import ActivitySession
 from notifications.models import NotificationKind
 from notifications.services import notify_user
 from people.models import User
-from results import workflow
+from results import anonymity, workflow
 from results.errors import InvalidEntries, ResultError, StaleResult
 from results.models import Result, ResultAction, ResultEvent, ResultSource
 from results.rules import Rights
@@ -26,6 +26,19 @@ from results.services.common import (
 from results.validation import Entry, check_entries
 
 A = ResultAction
+
+
+def _refuse_sealed(results, activity_session: ActivitySession | None) -> None:
+    """B-6 (results.anonymity): a result that came by anonymisation code changes by code only
+    (its own session's code sheet, file or API) until it is certified. No query unless one of
+    the results came from a session."""
+    from_sessions = {r.activity_session_id for r in results if r.activity_session_id}
+    if not from_sessions or (
+        activity_session is not None and from_sessions == {activity_session.pk}
+    ):
+        return
+    if ActivitySession.objects.filter(pk__in=from_sessions, anonymous=True).exists():
+        raise ResultError(anonymity.sealed_message())
 
 
 def save_drafts(
@@ -57,6 +70,7 @@ def save_drafts(
         with transaction.atomic():
             updates = [e for e in entries if e.result is not None]
             found = lock([e.result.pk for e in updates])
+            _refuse_sealed(found.values(), activity_session)
             refuse_stale(
                 [e.result for e in updates],
                 found,
@@ -212,6 +226,8 @@ def correct(actor: User, *, result: Result, entry: Entry) -> Result:
         module=result.module,
         entries=[entry],
         source=ResultSource.PAGE,
+        # The examiner corrects on the Certify pages, where the session's link is theirs (B-6).
+        activity_session=result.activity_session if result.activity_session_id else None,
     )
     return Result.objects.get(pk=result.pk)
 

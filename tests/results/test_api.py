@@ -300,7 +300,22 @@ def test_code_on_a_session_that_is_not_anonymous_is_rejected(exam):
     )
 
 
+def test_an_anonymous_session_refuses_records_keyed_by_identity_number(exam):
+    """B-6, T-ANON-1 (#17): a record by name would overwrite the draft a code's result made and
+    tell the sender which one; the session takes codes only."""
+    person = exam.world.students[0]
+    person.identity_number = valid_identity_number(datetime.date(2000, 1, 2), 123)
+    person.save()
+    number = f"{person.identity_number[:8]}-{person.identity_number[8:]}"
+    record = exam.record(anonymisation_code=None, identity_number=number, grade="U")
+    assert _rejected_reason(exam, record) == (
+        "The session is anonymous; identify the student by anonymisation_code."
+    )
+
+
 def test_invalid_identity_number_is_rejected(exam):
+    exam.session.anonymous = False
+    exam.session.save()
     record = exam.record(anonymisation_code=None, identity_number="19990308-1235")
     assert _rejected_reason(exam, record) == (
         "The identity number's check digit is wrong. Check that you typed it correctly."
@@ -308,6 +323,8 @@ def test_invalid_identity_number_is_rejected(exam):
 
 
 def test_identity_number_of_someone_not_on_the_course_is_rejected(exam):
+    exam.session.anonymous = False
+    exam.session.save()
     stranger = PersonFactory(identity_number=valid_identity_number(datetime.date(1990, 5, 6), 44))
     unknown = valid_identity_number(datetime.date(1991, 5, 6), 45)
     expected = "The student is not and has not been registered on this course."

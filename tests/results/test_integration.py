@@ -104,7 +104,8 @@ def test_reapply_still_wrong_changes_nothing_and_says_why(exam):
     assert Result.objects.count() == 0
 
 
-def test_reapply_by_identity_number_instead_of_a_wrong_code(exam):
+def test_reapply_by_identity_number_instead_of_a_wrong_code_is_refused(exam):
+    """B-6 (#17): an anonymous session's record is corrected by code, never by name."""
     from tests.factories import valid_identity_number
 
     person = exam.world.students[1]
@@ -112,8 +113,9 @@ def test_reapply_by_identity_number_instead_of_a_wrong_code(exam):
     person.save()
     record = _rejected(exam, anonymisation_code="TEN1-TYPO")
     corrected = _corrected(exam, anonymisation_code=None, identity_number=person.identity_number)
-    integration.reapply(exam.world.study_admin, record=record, corrected=corrected)
-    assert Result.objects.get().person == person
+    with pytest.raises(ResultError, match="identify the student by anonymisation_code"):
+        integration.reapply(exam.world.study_admin, record=record, corrected=corrected)
+    assert Result.objects.count() == 0
 
 
 def test_reapply_refuses_a_record_already_handled(exam):

@@ -36,8 +36,9 @@ pytestmark = pytest.mark.django_db
 
 # The preview's queries: session and user; the middleware's universities; the instance, rights
 # and module; annotation columns (twice: the headings and check_entries); students, grades, open
-# results, registrations; the session write (savepoint, update, release). Whatever the rows.
-PREVIEW_QUERIES = 16
+# results, who waits for an anonymous exam's result (B-6), registrations; the session write
+# (savepoint, update, release). Whatever the rows.
+PREVIEW_QUERIES = 17
 
 
 @pytest.fixture(autouse=True)

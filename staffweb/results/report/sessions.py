@@ -28,7 +28,7 @@ from exams.models import ActivitySession
 from ladokportal import clock
 from ladokportal.attempts import attempt
 from people.models import Person
-from results import validation
+from results import anonymity, validation
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultState
 from results.queries import report as report_queries
@@ -215,7 +215,8 @@ def _groups(data: report_queries.CodeSheet, reading) -> dict:
         group[2].append(row.key)
     for instance, entries, keys in groups.values():
         for index, found in validation.check_entries(instance, data.module, entries).items():
-            reading.by_key[keys[index]].errors += found
+            # B-6: next to a code, nothing about the student's own situation.
+            reading.by_key[keys[index]].errors += [anonymity.by_code(m) for m in found]
     return groups
 
 

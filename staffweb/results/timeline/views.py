@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ladokportal.attempts import attempt
+from results import anonymity
 from results.errors import NotAllowed, ResultError
 from results.models import Result, ResultAction, ResultState
 from results.queries import certify as certify_queries
@@ -60,6 +61,8 @@ def _timeline(request: HttpRequest, result: Result, prepare_form=None, status=20
             "events": certify_queries.timeline(result),
             "prepare_form": prepare_form or PrepareRemovalForm(initial={"version": result.version}),
             "version_form": VersionForm(initial={"version": result.version}),
+            # B-6: a result that came by anonymisation code shows no grade by name until certified.
+            "sight": anonymity.sight(rights(request), result, anonymity.Place.BY_NAME),
             **_actions(request, result),
         },
         status=status,
