@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from emrex import contact_point as emrex_contact_point
+from ladokportal import nexturl
 from studentweb import views as student_views
 
 
@@ -26,4 +28,10 @@ urlpatterns = [
     path("", include("studentweb.urls")),
 ]
 if settings.ADMIN_ENABLED:
+    # One login for everything: the portal's, with its limits and the staff session lifetime.
+    admin.site.login = login_not_required(
+        lambda request, extra_context=None: redirect_to_login(
+            nexturl.local(request, request.GET.get("next"), reverse("admin:index"))
+        )
+    )
     urlpatterns.insert(0, path("admin/", admin.site.urls))

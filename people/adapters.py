@@ -16,12 +16,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import ngettext
 
-from people import saml, services
+from people import saml, services, throttle
 from people.models import User
 
 PORTAL_MODE_KEY = "portal_mode"
@@ -46,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
             request.session[PORTAL_MODE_KEY] = mode
         # allauth makes the cookie a browser-session cookie afterwards; the lifetime is enforced
         # on the server by people.middleware.SessionLifetimeMiddleware from these two keys.
-        is_staff = user.staff_roles.exists()
+        is_staff = user.is_staff or user.staff_roles.exists()
         request.session[SESSION_STARTED_KEY] = int(time.time())
         request.session[SESSION_MAX_AGE_KEY] = (
             settings.STAFF_SESSION_SECONDS if is_staff else settings.STUDENT_SESSION_SECONDS
@@ -54,6 +56,42 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")
+
+    # Failed logins: a progressive delay per account, never a lock (people.throttle, #17).
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        login = _login_of(credentials)
+        if throttle.known_here(request, login):
+            self._login_failed_rl_usage = None  # the owner's browser: no limit to consume
+            return
+        wait = throttle.wait_seconds(login)
+        if wait:
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many wrong passwords for this account. Wait %(seconds)d second and "
+                    "try again.",
+                    "Too many wrong passwords for this account. Wait %(seconds)d seconds and "
+                    "try again.",
+                    wait,
+                )
+                % {"seconds": wait}
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            login = _login_of(credentials)
+            throttle.succeeded(login)
+            throttle.remember(request, login)
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials) -> None:
+        throttle.failed(_login_of(credentials))
+
+
+def _login_of(credentials: dict) -> str:
+    return str(credentials.get("username") or credentials.get("email") or "")
 
 
 def identity_claims(extra_data: dict) -> dict:

@@ -4,12 +4,14 @@ after an e-ID login only the pages marked for alumni answer (S-AUTH-2)."""
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from people import throttle
 from people.adapters import PORTAL_MODE_KEY, SESSION_MAX_AGE_KEY, SESSION_STARTED_KEY
 
 
@@ -40,13 +42,34 @@ class PortalModeMiddleware:
         return redirect("alumni_home")
 
 
-class SessionLifetimeMiddleware:
-    """Ends a login whose lifetime has passed, whatever the cookie says."""
+class KnownBrowserMiddleware:
+    """Marks the browser of a successful login as known for that account (people.throttle)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        throttle.set_cookie(request, response)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a login whose lifetime has passed, whatever the cookie says. A login that did not
+    come through the portal's login (a session made another way) gets its lifetime on its first
+    request, so the staff limit holds everywhere (#17)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and SESSION_STARTED_KEY not in request.session:
+            request.session[SESSION_STARTED_KEY] = int(time.time())
+            request.session[SESSION_MAX_AGE_KEY] = (
+                settings.STAFF_SESSION_SECONDS
+                if request.user.staff_roles.exists() or request.user.is_staff
+                else settings.STUDENT_SESSION_SECONDS
+            )
         started = request.session.get(SESSION_STARTED_KEY)
         max_age = request.session.get(SESSION_MAX_AGE_KEY)
         expired = started and max_age and time.time() - started > max_age
