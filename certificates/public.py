@@ -105,6 +105,17 @@ def _body_too_large(request: HttpRequest) -> bool:
         return True
 
 
+def refuse_too_large(request: HttpRequest) -> HttpResponse:
+    """Refused before anything reads the body (ladokportal.limits.BodyLimitMiddleware sends
+    requests over MAX_BODY_BYTES here): an anonymous visitor must not make the server receive
+    and store files of any size."""
+    form = UploadForm()
+    form.full_clean()  # an unbound form with no data to clean, but room for the error
+    form.cleaned_data = {}
+    form.add_error("document", TOO_LARGE)
+    return _start(request, upload_form=form, status=413)
+
+
 def _start(
     request: HttpRequest,
     code_form: CodeForm | None = None,
@@ -160,13 +171,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _start(request)
     if _body_too_large(request):
-        # Refused before Django reads the body: an anonymous visitor must not make the server
-        # receive and store files of any size.
-        form = UploadForm()
-        form.full_clean()  # an unbound form with no data to clean, but room for the error
-        form.cleaned_data = {}
-        form.add_error("document", TOO_LARGE)
-        return _start(request, upload_form=form, status=413)
+        return refuse_too_large(request)
     if request.POST.get("form") == "upload":
         return _check_file(request)
     return _check_code(request)

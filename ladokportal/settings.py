@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whatever a logged-in person is sent is never stored by a cache (#17 point 5).
+    "ladokportal.privacy.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,10 +82,15 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.SessionLifetimeMiddleware",
+    "people.middleware.KnownBrowserMiddleware",
     "people.middleware.PortalModeMiddleware",
     "institutions.middleware.CurrentInstitutionMiddleware",
     # NotAllowed becomes 403, another refusal a view leaves uncaught a message (#11 point 4).
     "ladokportal.refusals.RefusalMiddleware",
+    # Last, so that a refusal is a whole page; still before anything reads the body (the CSRF
+    # check reads it in process_view, after every middleware's call): a request over its path's
+    # limit is refused unread (#17 point 4).
+    "ladokportal.limits.BodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "ladokportal.urls"
@@ -111,6 +118,20 @@ TEMPLATES = [
 # A report sheet of 500 students posts about four fields a row (T-REP-1); Django's default of
 # 1000 would split it into pages. Still a bound against oversized forms.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+# Request bodies (ladokportal.limits): the declared length over the path's limit is refused
+# before anything reads the body, and an upload stops at the limit. (prefix, bytes[, view that
+# answers the 413]); the longest matching prefix wins.
+REQUEST_BODY_LIMIT = env_int("REQUEST_BODY_LIMIT", 3 * 1024 * 1024)
+REQUEST_BODY_LIMITS = [
+    ("/verify/", 10 * 1024 * 1024 + 64 * 1024, "certificates.public.refuse_too_large"),
+    ("/staff/results/file/", 2 * 1024 * 1024 + 64 * 1024),
+    ("/api/", 2 * 1024 * 1024),
+]
+FILE_UPLOAD_HANDLERS = [
+    "ladokportal.limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -206,10 +227,11 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# Failed logins are limited per account and per address (allauth's own counters in the cache).
+# Failed logins: per address by allauth's counters, high enough for a campus behind one address;
+# per account by a progressive delay that never locks the owner out (people.throttle, #17).
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": env_str("LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    "login": "60/m/ip",
+    "login_failed": env_str("LOGIN_FAILED_RATE", "60/5m/ip"),
     "reauthenticate": "10/m/user",
 }
 # Behind a load balancer the client's address is in X-Forwarded-For: count the proxies we run,
@@ -423,4 +445,9 @@ LOGGING = {
 # --- Domain -------------------------------------------------------------------------------------
 # The demo offers local username/password login on the login page (S-AUTH-1).
 PORTAL_LOCAL_LOGIN = env_bool("PORTAL_LOCAL_LOGIN", default=True)
-ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=True)
+# The Django admin is off unless configured; when on, it logs in through the portal's login and
+# its limits (ladokportal.urls).
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=False)
+# Failed logins per account before each attempt must wait (2, 4, 8 … seconds, at most the max).
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5)
+LOGIN_MAX_DELAY = env_int("LOGIN_MAX_DELAY", 60)

@@ -506,6 +506,21 @@ def admit(
     return participation
 
 
+# A leave of absence is a pause in a programme: it begins within the programme's years and lasts
+# at most this long (#17 point 4: no leave from 0001-01-01 to 9999-12-31).
+LEAVE_LONGEST = datetime.timedelta(days=2 * 366)
+
+
+def _check_leave_dates(instance, start: datetime.date, end: datetime.date) -> None:
+    if not instance.start_date <= start <= instance.end_date:
+        raise RegistrationError(
+            _("The leave must begin while the programme runs, between %(first)s and %(last)s.")
+            % {"first": instance.start_date.isoformat(), "last": instance.end_date.isoformat()}
+        )
+    if end - start > LEAVE_LONGEST:
+        raise RegistrationError(_("A leave of absence lasts at most two years."))
+
+
 def record_leave(
     actor: User,
     *,
@@ -519,6 +534,7 @@ def record_leave(
         raise NotAllowed(_("Only study administrators record a leave of absence."))
     if end < start:
         raise RegistrationError(_("The leave must end on or after the day it starts."))
+    _check_leave_dates(participation.programme_instance, start, end)
     with transaction.atomic():
         locked = _lock_programme(participation)
         if locked.state not in ACTIVE_STATES:

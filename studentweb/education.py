@@ -14,18 +14,17 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import CourseInstance, CourseInstancePeriod
-from ladokportal import clock
+from ladokportal import clock, nexturl
 from ladokportal.attempts import attempt
 from people.access import student_required
 from registration import queries, services
@@ -141,7 +140,7 @@ def _dialog(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     """After a POST: a redirect, which htmx must follow as a whole page."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def _course_url(participation: CourseParticipation) -> str:
@@ -272,10 +271,9 @@ def course_register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 }
             ),
         )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = _course_url(participation)
-    return _go(request, back)
+    return _go(
+        request, nexturl.local(request, request.POST.get("next"), _course_url(participation))
+    )
 
 
 # --- Withdrawal and dropout from a course (S-WD-1..3) -------------------------------------------

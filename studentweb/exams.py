@@ -14,10 +14,10 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import (
@@ -35,7 +35,7 @@ from exams.models import ActivitySession, CalendarFeed, Signup
 from exams.queries import SessionCard
 from institutions.models import LocalTextSlot
 from institutions.queries import local_text
-from ladokportal import links
+from ladokportal import links, nexturl
 from people.access import student_required
 
 SESSIONS_TEMPLATE = "studentweb/exams/sessions.html"
@@ -70,16 +70,11 @@ def _list_url(show: str) -> str:
 def _back(request: HttpRequest, show: str) -> str:
     """Where a POST returns to: the page it came from (e.g. the start page), if it is ours,
     else the filter it was made under."""
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return _list_url(show)
+    return nexturl.local(request, request.POST.get("next"), _list_url(show))
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def _card(request: HttpRequest, public_id: uuid.UUID) -> SessionCard | None:

@@ -547,6 +547,22 @@ def test_a_post_returns_only_to_a_page_of_the_portal(me, make_session, client_fo
     assert response.url == "/exams/?show=past"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["x", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/a\nb", "/" * 3000],
+)
+def test_a_next_that_is_no_local_path_is_ignored_not_a_500(me, make_session, client_for, target):
+    """#17 point 4: next=x was taken for a view name, failing after the sign-up was saved."""
+    session = make_session()
+
+    response = client_for(me).post(
+        f"/exams/{session.public_id}/sign-up/", {"next": target, "show": "past"}
+    )
+
+    assert (response.status_code, response.url) == (302, "/exams/?show=past")
+    assert Signup.objects.count() == 1
+
+
 def test_sign_up_needs_a_post(me, make_session, client_for):
     session = make_session()
 

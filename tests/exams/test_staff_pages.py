@@ -794,3 +794,22 @@ def test_add_participant_who_is_not_on_the_course_is_refused(
         0,
         ["The student is not on any course the session examines: admit them first."],
     )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"modules": ["9" * 40]},
+        {"retake": "9" * 40},
+        {"capacity": "9" * 40},
+        {"modules": ["-" + "9" * 30]},
+        {"course_instances": ["9" * 40]},
+    ],
+    ids=["module id", "retake id", "capacity", "negative id", "instance"],
+)
+def test_a_forty_digit_number_is_a_form_error_not_a_500(admin, instance, client_for, changes):
+    """#17 point 4: ids and numbers are bounded before they reach the database."""
+    response = client_for(admin).post(NEW, form_data(instance, **changes))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not ActivitySession.objects.exists()

@@ -2,6 +2,8 @@
 student's behalf (also outside the window), record a leave of absence. Only study
 administrators of the course's university or org unit; every change in the history."""
 
+import datetime
+
 import pytest
 
 from ladokportal.errors import NotAllowed
@@ -391,3 +393,34 @@ def test_record_leave_by_anyone_else_is_not_permitted(programme, outsiders, toda
         )
 
     assert rows() == before
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (
+            datetime.date(1, 1, 1),
+            datetime.date(9999, 12, 31),
+            "The leave must begin while the programme runs, between 2026-08-31 and 2029-06-07.",
+        ),
+        (
+            datetime.date(2030, 1, 1),
+            datetime.date(2030, 2, 1),
+            "The leave must begin while the programme runs, between 2026-08-31 and 2029-06-07.",
+        ),
+        (
+            datetime.date(2027, 1, 1),
+            datetime.date(2029, 6, 1),
+            "A leave of absence lasts at most two years.",
+        ),
+    ],
+    ids=["0001 to 9999", "after the programme", "three years"],
+)
+def test_a_leave_must_fit_the_programme(programme, study_admin, start, end, message):
+    """#17 point 4: dates within sane ranges for their meaning."""
+    with pytest.raises(RegistrationError) as refusal:
+        services.record_leave(
+            study_admin, participation=programme, start=start, end=end, guaranteed_return=True
+        )
+    assert str(refusal.value) == message
+    assert not LeaveOfAbsence.objects.exists()

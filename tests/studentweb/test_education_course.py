@@ -434,3 +434,16 @@ def test_course_page_query_count_does_not_grow(
 
     assert len(response.context["page"].modules) == items
     assert len(response.context["page"].row.periods) == items
+
+
+@pytest.mark.parametrize("target", ["x", "//evil.example/", "https://evil.example/", ""])
+def test_register_with_a_next_that_is_no_local_path_returns_to_the_course(
+    me, institution, client_for, target
+):
+    """#17 point 4: next=x answered 500 while the registration was saved."""
+    mine = course(me, institution, windows=((-5, 5),))
+
+    response = client_for(me).post(url(mine, "register"), {"period": 1, "next": target})
+
+    assert (response.status_code, response.url) == (302, url(mine))
+    assert mine.registrations.count() == 1
