@@ -6,7 +6,8 @@ added later included:
 
 - a model choice field whose key is an integer refuses any key that is not a whole number within
   the database's range, with the field's own "not one of the choices" message;
-- an integer (or decimal, or float) form field without its own limits gets the database's range.
+- an integer form field refuses a number outside the database's range as not a whole number
+  (its own limits, if any, still speak first for the numbers within it).
 """
 
 from django import forms
@@ -14,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 BIGINT = 2**63 - 1
-INT = 2**31 - 1
 
 
 def _integer_key(field: forms.ModelChoiceField) -> bool:
@@ -67,17 +67,15 @@ def install() -> None:
                     )
         return check_values(self, value)
 
-    integer_init = forms.IntegerField.__init__
+    integer_to_python = forms.IntegerField.to_python
 
-    def bounded_init(self, *, max_value=None, min_value=None, **kwargs):
-        integer_init(
-            self,
-            max_value=BIGINT if max_value is None else max_value,
-            min_value=-BIGINT - 1 if min_value is None else min_value,
-            **kwargs,
-        )
+    def bounded_integer(self, value):
+        number = integer_to_python(self, value)
+        if isinstance(number, int) and not -BIGINT - 1 <= number <= BIGINT:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
     forms.ModelChoiceField.to_python = bounded_to_python
     forms.ModelMultipleChoiceField._check_values = bounded_check_values
-    forms.IntegerField.__init__ = bounded_init
+    forms.IntegerField.to_python = bounded_integer
     forms.ModelChoiceField._bounded = True

@@ -4,7 +4,6 @@ after an e-ID login only the pages marked for alumni answer (S-AUTH-2)."""
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
@@ -55,21 +54,14 @@ class KnownBrowserMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a login whose lifetime has passed, whatever the cookie says. A login that did not
-    come through the portal's login (a session made another way) gets its lifetime on its first
-    request, so the staff limit holds everywhere (#17)."""
+    """Ends a login whose lifetime has passed, whatever the cookie says. Every login goes through
+    the portal's login (people.adapters.AccountAdapter.login sets the lifetime; the admin's own
+    login page only sends there, #17), so the staff limit holds everywhere."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and SESSION_STARTED_KEY not in request.session:
-            request.session[SESSION_STARTED_KEY] = int(time.time())
-            request.session[SESSION_MAX_AGE_KEY] = (
-                settings.STAFF_SESSION_SECONDS
-                if request.user.staff_roles.exists() or request.user.is_staff
-                else settings.STUDENT_SESSION_SECONDS
-            )
         started = request.session.get(SESSION_STARTED_KEY)
         max_age = request.session.get(SESSION_MAX_AGE_KEY)
         expired = started and max_age and time.time() - started > max_age

@@ -1,6 +1,6 @@
 """#17 point 3: one login for everything. The Django admin is off unless configured and, when
 on, logs in through the portal's login (its limits, its session lifetime); a login made any other
-way gets the staff session limit on its first request."""
+way is impossible: the admin's login page only sends to the portal's."""
 
 import importlib
 
@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import clear_url_caches
 
 import ladokportal.urls
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +46,11 @@ def test_the_admin_logs_in_through_the_portal_login(admin_on, staff_user):
     assert chain[-1][0] == "/accounts/login/?next=/admin/"
 
 
-@pytest.mark.parametrize(
-    ("fixture", "seconds"),
-    [("staff_user", "STAFF_SESSION_SECONDS"), ("student_user", "STUDENT_SESSION_SECONDS")],
-)
-def test_a_login_made_another_way_gets_its_lifetime(request, fixture, seconds):
-    user = request.getfixturevalue(fixture)
+def test_an_admin_account_gets_the_staff_lifetime(admin_on):
+    """A superuser without a staff role logs in through the portal's login, with the staff
+    session's lifetime, not a student's."""
+    UserFactory(username="root", is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(user)
-    client.get("/")
-    session = client.session
-    assert session["session_max_age"] == getattr(settings, seconds)
-    session["authenticated_at"] -= getattr(settings, seconds) + 60
-    session.save()
-    assert client.get("/start/").url == "/accounts/login/"
-    assert not client.get("/accounts/login/").wsgi_request.user.is_authenticated
+    response = client.post("/accounts/login/", {"login": "root", "password": "demo"})
+    assert response.status_code == 302
+    assert client.session["session_max_age"] == settings.STAFF_SESSION_SECONDS
