@@ -15,7 +15,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -173,12 +173,7 @@ def _own_course(request: HttpRequest, public_id: uuid.UUID) -> CourseParticipati
 
 def _next(request: HttpRequest) -> str:
     """Where the student came from (the start page's Show more), if it is a page of ours."""
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return ""
+    return nexturl.local(request, request.POST.get("next") or request.GET.get("next"), "")
 
 
 def expanded_course(request: HttpRequest) -> dict:
