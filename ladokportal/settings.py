@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "certificates",
     "credits",
     "emrex",
+    "fees",
     "studentweb",
     "staffweb",
 ]
@@ -187,6 +188,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "ladokportal"
 # Run by the one beat process (docs/deployment.md). A sweep that waited longer than the next one
 # is dropped instead of run late.
 CELERY_BEAT_SCHEDULE = {
+    "remind-due-tuition-fees": {
+        "task": "fees.remind_due",
+        "schedule": 6 * 3600.0,
+        "options": {"expires": 3600},
+    },
     "requeue-stalled-certificates": {
         "task": "certificates.requeue_stalled",
         "schedule": 120.0,

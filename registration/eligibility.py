@@ -7,11 +7,13 @@ show the reason where they do not.
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from catalog.models import CourseInstancePeriod
+from fees.templatetags.money import kronor
 from institutions.models import InstitutionSettings
 from ladokportal import clock
 from registration.models import (
@@ -23,6 +25,9 @@ from registration.models import (
 )
 from results.models import VISIBLE_TO_STUDENT, Result
 
+if TYPE_CHECKING:
+    from fees.queries import FeeHold
+
 S = ParticipationState
 
 
@@ -32,6 +37,8 @@ class Verdict:
     reason: str = ""
     # When the action becomes possible, if it will (e.g. a registration period that opens later).
     opens_on: datetime.date | None = None
+    # Refused only because a tuition fee is unpaid (#15): the start page says so.
+    fee_unpaid: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -67,10 +74,13 @@ def can_register(  # noqa: PLR0911 - one early answer per rule reads best here
     today: datetime.date,
     *,
     staff: bool = False,
+    fee_hold: "FeeHold | None" = None,
 ) -> Verdict:
     """S-REG-1..4: within the period's window, admitted (or already registered for an earlier
     period: continuation), not twice, not after withdrawal, in order of the study periods.
-    Study administrators (staff=True) register outside the window too."""
+    Study administrators (staff=True) register outside the window too. A fee-liable student
+    whose fee period for the term has its first instalment unpaid (`fee_hold`, from
+    fees.queries.registration_holds) waits until it is paid (#15)."""
     # Staff read about the student, the student about themselves (#12 point 6).
     if participation.state in (S.WITHDRAWN, S.CANCELLED):
         return Verdict(
@@ -125,7 +135,36 @@ def can_register(  # noqa: PLR0911 - one early answer per rule reads best here
         )
     if state == "none":
         return Verdict(False, _("This course has no registration period you can use yourself."))
-    return YES
+    return fee_paid(fee_hold)
+
+
+def fee_paid(hold: "FeeHold | None") -> Verdict:
+    """#15 build point 2 (B-1): a fee-liable student registers on a fee period only when its
+    first instalment is paid; the reason says what to pay and by when."""
+    if hold is None or not hold.blocks:
+        return YES
+    if not hold.invoiced or not hold.sent:
+        return Verdict(
+            False,
+            _(
+                "You pay a tuition fee for this term. Your invoice has not been sent yet; you "
+                "can register when its first instalment is paid."
+            ),
+            fee_unpaid=True,
+        )
+    return Verdict(
+        False,
+        _(
+            "Pay the first instalment of your tuition fee, %(amount)s, by %(date)s "
+            "(reference number %(reference)s). You can register when it is paid."
+        )
+        % {
+            "amount": kronor(hold.amount_due),
+            "date": hold.due_date.isoformat() if hold.due_date else "",
+            "reference": hold.reference,
+        },
+        fee_unpaid=True,
+    )
 
 
 def can_withdraw(

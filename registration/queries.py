@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from catalog.models import CourseInstancePeriod, Module
 from exams.models import first_session_start
+from fees import queries as fee_queries
 from institutions.models import InstitutionSettings
 from people.models import Person
 from registration import eligibility
@@ -155,22 +156,43 @@ class CourseRow:
         return (row.verdict.opens_on - self.today).days
 
     @property
+    def fee_notice(self) -> str:
+        """Why the open registration waits for a tuition fee payment, and what to pay (#15)."""
+        row = self.next_period
+        return row.verdict.reason if row is not None and row.verdict.fee_unpaid else ""
+
+    @property
     def open_periods(self) -> list[PeriodRow]:
         """Periods the student may register for now (S-REG-1)."""
         return [row for row in self.periods if row.verdict]
 
 
-def _period_rows(participation: CourseParticipation, today: datetime.date) -> tuple[PeriodRow, ...]:
+def _period_rows(
+    participation: CourseParticipation, today: datetime.date, holds: dict | None = None
+) -> tuple[PeriodRow, ...]:
     """Every study period of the participation's instance with the student's registration and
-    the eligibility verdict, from prefetched periods and registrations (no query)."""
+    the eligibility verdict, from prefetched periods and registrations and the student's unpaid
+    fee periods (`holds`, fees.queries.registration_holds) (no query)."""
     registrations = {r.study_period_id: r for r in participation.registrations.all()}
     periods = list(participation.course_instance.periods.all())
     registered = {p.sequence for p in periods if p.study_period_id in registrations}
+    programme = participation.programme_participation
     return tuple(
         PeriodRow(
             period=period,
             registration=registrations.get(period.study_period_id),
-            verdict=eligibility.can_register(participation, period, registered, today),
+            verdict=eligibility.can_register(
+                participation,
+                period,
+                registered,
+                today,
+                fee_hold=fee_queries.hold_for(
+                    holds or {},
+                    course_instance_id=participation.course_instance_id,
+                    programme_instance_id=programme.programme_instance_id if programme else None,
+                    study_period_id=period.study_period_id,
+                ),
+            ),
             window=eligibility.registration_period_state(period, today)[0],
             credits=_credits(participation, period),
         )
@@ -187,22 +209,44 @@ def _credits(participation: CourseParticipation, period: CourseInstancePeriod) -
     return period.credits
 
 
-def _with_periods(queryset: QuerySet[CourseParticipation]) -> QuerySet[CourseParticipation]:
-    """Two queries more whatever the number of courses: periods (with their study period) and
-    the student's registrations."""
-    return queryset.select_related("course_instance__course").prefetch_related(
-        Prefetch(
-            "course_instance__periods",
-            queryset=CourseInstancePeriod.objects.select_related("study_period").order_by(
-                "sequence"
-            ),
-        ),
-        "registrations",
+def fee_holds(person: Person, participations: list[CourseParticipation]) -> dict:
+    """The person's unpaid fee periods on these courses and their programmes: one query for a
+    fee-liable student, none for anyone else (participations annotated by `_with_periods`)."""
+    if not any(getattr(p, "fee_liable", True) for p in participations):
+        return {}
+    return fee_queries.registration_holds(
+        person.pk,
+        course_instance_ids={p.course_instance_id for p in participations},
+        programme_instance_ids={
+            p.programme_participation.programme_instance_id
+            for p in participations
+            if p.programme_participation is not None
+        },
     )
 
 
-def _rows(participations: Iterable[CourseParticipation], today: datetime.date) -> list[CourseRow]:
-    return [CourseRow(p, _period_rows(p, today), today) for p in participations]
+def _with_periods(queryset: QuerySet[CourseParticipation]) -> QuerySet[CourseParticipation]:
+    """Two queries more whatever the number of courses: periods (with their study period) and
+    the student's registrations."""
+    return (
+        queryset.select_related("course_instance__course", "programme_participation")
+        .annotate(fee_liable=fee_queries.is_fee_liable())
+        .prefetch_related(
+            Prefetch(
+                "course_instance__periods",
+                queryset=CourseInstancePeriod.objects.select_related("study_period").order_by(
+                    "sequence"
+                ),
+            ),
+            "registrations",
+        )
+    )
+
+
+def _rows(
+    participations: Iterable[CourseParticipation], today: datetime.date, holds: dict | None = None
+) -> list[CourseRow]:
+    return [CourseRow(p, _period_rows(p, today, holds), today) for p in participations]
 
 
 # --- Start page (S-HOME-3, S-REG-1..3) ----------------------------------------------------------
@@ -224,7 +268,8 @@ def start_page(person: Person, today: datetime.date) -> dict:
         participations = _with_periods(
             CourseParticipation.objects.filter(current_course_filter(today), person=person)
         ).order_by("course_instance__start_date", "course_instance__course__code", "pk")
-        return _rows(participations, today)
+        participations = list(participations)
+        return _rows(participations, today, fee_holds(person, participations))
 
     current = SimpleLazyObject(rows)
     return {
@@ -323,7 +368,11 @@ def course_page(
     if participation is None:
         return None
     return CoursePage(
-        row=CourseRow(participation, _period_rows(participation, today), today),
+        row=CourseRow(
+            participation,
+            _period_rows(participation, today, fee_holds(person, [participation])),
+            today,
+        ),
         modules=list(participation.course_instance.course.modules.all()),
         withdraw=eligibility.can_withdraw(participation, settings),
         drop_out=eligibility.can_drop_out(participation, settings),

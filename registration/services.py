@@ -121,7 +121,12 @@ def _register(
         locked = _lock_course(participation)
         _refuse_unless(
             eligibility.can_register(
-                locked, period, _registered_sequences(locked), clock.today(), staff=staff
+                locked,
+                period,
+                _registered_sequences(locked),
+                clock.today(),
+                staff=staff,
+                fee_hold=None if staff else _fee_hold(locked, programme, period),
             )
         )
         try:
@@ -146,6 +151,28 @@ def _register(
             workflow.transition(locked, S.REGISTERED, actor=actor, note=note)
         _register_programme_too(actor, programme)
     return registration
+
+
+def _fee_hold(
+    participation: CourseParticipation,
+    programme: ProgrammeParticipation | None,
+    period: CourseInstancePeriod,
+):
+    """#15: the student's unpaid fee period for this term of the course or its programme."""
+    from fees import queries as fee_queries
+
+    programme_instance_id = programme.programme_instance_id if programme else None
+    holds = fee_queries.registration_holds(
+        participation.person_id,
+        course_instance_ids=[participation.course_instance_id],
+        programme_instance_ids=[programme_instance_id] if programme_instance_id else [],
+    )
+    return fee_queries.hold_for(
+        holds,
+        course_instance_id=participation.course_instance_id,
+        programme_instance_id=programme_instance_id,
+        study_period_id=period.study_period_id,
+    )
 
 
 def _register_programme_too(actor: User, programme: ProgrammeParticipation | None) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studentweb import certificates, choices, credits, education, exams, foreign, views
+from studentweb import certificates, choices, credits, education, exams, fees, foreign, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -45,6 +45,7 @@ urlpatterns = [
     path("exams/<uuid:public_id>/", exams.exam_session, name="exam_session"),
     path("exams/<uuid:public_id>/sign-up/", exams.exam_sign_up, name="exam_sign_up"),
     path("exams/<uuid:public_id>/cancel/", exams.exam_cancel, name="exam_cancel"),
+    path("fees/", fees.fees, name="fees"),
     path("certificates/", certificates.certificates, name="certificates"),
     path("certificates/<uuid:public_id>/", certificates.certificate, name="certificate"),
     path(
