@@ -46,4 +46,5 @@ urlpatterns = [
     path("results/certify/", include("staffweb.results.timeline.urls")),
     path("integrations/", include("staffweb.integrations.urls")),
     path("credits/", include("staffweb.credits.urls")),
+    path("fees/", include("staffweb.fees.urls")),
 ]

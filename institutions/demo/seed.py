@@ -18,6 +18,7 @@ from institutions.demo.certificates import Issued, create_demo_certificates
 from institutions.demo.credits import create_credit_cases, create_foreign_merits
 from institutions.demo.doctoral import create_doctoral_records
 from institutions.demo.exam_sessions import create_exam_sessions
+from institutions.demo.fees import create_fee_records
 from institutions.demo.journey_courses import create_journey_courses
 from institutions.demo.journeys import create_study_journeys
 from institutions.demo.participations import enrol
@@ -45,6 +46,9 @@ DEMO_LOGINS = (
     "studyadmin",
     "sysadmin",
     "creditofficer",
+    "feestudent",
+    "feeexempt",
+    "feeadmin",
 )
 
 
@@ -140,6 +144,7 @@ def seed_demo(
         create_study_journeys(lu, journey, offers, today)
         create_doctoral_records(lu, calendar, staff["studyadmin"], today)
         create_exam_sessions(today)
+        create_fee_records(lu, calendar, today)
         tokens = create_demo_results(lu, staff, today, grade_rng)
         examiners = {
             c.institution.pk: staff["examiner" if code == "lu" else f"examiner-{code}"]
