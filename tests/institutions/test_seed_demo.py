@@ -193,6 +193,7 @@ class TestSeededDemo:
             ("examiner", "lu", "certifier"),
             ("examiner-kth", "kth", "certifier"),
             ("examiner-uu", "uu", "certifier"),
+            ("feeadmin", "lu", "fee_admin"),
             ("studyadmin", "lu", "study_admin"),
             ("sysadmin", "lu", "system_admin"),
             ("sysadmin", "uu", "system_admin"),
