@@ -20,6 +20,7 @@ from catalog.models import (
     CourseInstance,
     CourseInstancePeriod,
     GradingScale,
+    Module,
     Programme,
     ProgrammeInstance,
 )
@@ -29,7 +30,7 @@ from institutions.demo.catalogue import Catalogue
 from institutions.demo.persons import create_login, grant, new_person
 from institutions.demo.terms import Calendar
 from people.models import StaffRoleKind, User
-from registration.models import CourseParticipation, ProgrammeParticipation
+from registration.models import CourseParticipation, ParticipationEvent, ProgrammeParticipation
 
 BANK_FILE = Path(__file__).resolve().parent / "data" / "camt054-lund.xml"
 # The invoice the journey creates: the seed makes invoices 1-4, so the course's is number 5.
@@ -106,8 +107,14 @@ def _programme_invoices(lu, calendar, today, feeadmin, student) -> None:
         end_date=terms[-1].end,
         town=lu.town,
     )
-    ProgrammeParticipation.objects.create(
+    place = ProgrammeParticipation.objects.create(
         institution=institution, person=student, programme_instance=instance, state="registered"
+    )
+    ParticipationEvent.objects.bulk_create(
+        ParticipationEvent(
+            institution=institution, programme_participation=place, from_state=a, to_state=b
+        )
+        for a, b in (("", "admitted"), ("admitted", "registered"))
     )
     invoices = []
     for number, term in enumerate(terms):
@@ -163,6 +170,15 @@ def _course_awaiting_invoice(lu, calendar, today, feeadmin, students) -> None:
         name_sv="Svenska för internationella studenter",
         name_en="Swedish for International Students",
     )
+    Module.objects.create(
+        institution=institution,
+        course=course,
+        code="0001",
+        credits=course.credits,
+        grading_scale=course.grading_scale,
+        name_sv="Svenska",
+        name_en="Swedish",
+    )
     start = max(term.start, today - datetime.timedelta(days=3))
     instance = CourseInstance.objects.create(
         institution=institution,
@@ -184,8 +200,11 @@ def _course_awaiting_invoice(lu, calendar, today, feeadmin, students) -> None:
         registration_closes=today + datetime.timedelta(days=20),
     )
     for person in students:
-        CourseParticipation.objects.create(
+        place = CourseParticipation.objects.create(
             institution=institution, person=person, course_instance=instance, state="admitted"
+        )
+        ParticipationEvent.objects.create(
+            institution=institution, course_participation=place, from_state="", to_state="admitted"
         )
     admin.save_period(
         feeadmin,
