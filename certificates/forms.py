@@ -7,13 +7,13 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import CertificateKind, CertificateLanguage
+from certificates.models import REQUESTABLE_KINDS, CertificateLanguage
 
 
 class CertificateForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Certificate"),
-        choices=CertificateKind.choices,
+        choices=[(k.value, k.label) for k in REQUESTABLE_KINDS],
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("There is no such kind of certificate.")},
     )

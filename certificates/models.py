@@ -30,6 +30,14 @@ class CertificateKind(models.TextChoices):
         "national_transcript",
         pgettext_lazy("certificate kind", "National transcript of records"),
     )
+    # A digital degree certificate (S-DEG-6): created by degrees.services through
+    # certificates.services.create_document, never from the certificate form.
+    DEGREE = "degree", pgettext_lazy("certificate kind", "Degree certificate")
+
+
+# What a person may ask for on the certificate form: every kind but the degree certificate, which
+# only a degree decision creates.
+REQUESTABLE_KINDS = [k for k in CertificateKind if k != CertificateKind.DEGREE]
 
 
 class CertificateLanguage(models.TextChoices):
@@ -85,6 +93,8 @@ class Certificate(InstitutionOwned):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # A document its issuer has revoked (a withdrawn degree, S-DEG-5): it verifies as revoked.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 
 from certificates.errors import CertificateError
-from certificates.models import CertificateKind, CertificateLanguage
+from certificates.models import REQUESTABLE_KINDS, CertificateKind, CertificateLanguage
 
 # The oldest date a registration certificate may cover: records before it are not in the system.
 EARLIEST = datetime.date(1990, 1, 1)
@@ -41,7 +41,7 @@ class Options:
 
 
 def check_kind_and_language(kind: str, language: str) -> None:
-    if kind not in CertificateKind.values:
+    if kind not in REQUESTABLE_KINDS:
         raise CertificateError(_("There is no such kind of certificate."))
     if language not in CertificateLanguage.values:
         raise CertificateError(_("Certificates are issued in Swedish or English only."))

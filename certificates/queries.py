@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from certificates.content import part_template
 from certificates.content.participation import doctoral_programmes
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateKind
 from institutions.models import Institution
 from people.models import Person
 
@@ -35,6 +35,8 @@ def student_certificates(person: Person, today: datetime.date) -> list[Certifica
     return list(
         _own(person)
         .filter(valid_until__gte=today)
+        # A degree certificate is listed with the degree it proves (degrees, S-DEG-2).
+        .exclude(kind=CertificateKind.DEGREE)
         .defer("content", "failure")
         .order_by("-created_at", "-id")
     )

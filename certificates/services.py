@@ -174,3 +174,69 @@ def record_check(certificate: Certificate, method: str) -> None:
     CertificateCheck.objects.create(
         institution_id=certificate.institution_id, certificate=certificate, method=method
     )
+
+
+# A document that does not expire (a degree certificate) keeps the latest date a row can hold.
+NEVER_EXPIRES = datetime.date(9999, 12, 31)
+
+
+def create_document(
+    actor: User,
+    *,
+    person: Person,
+    institution: Institution,
+    kind: str,
+    language: str,
+    title: str,
+    body: dict,
+    request_key: uuid.UUID,
+) -> Certificate:
+    """A document another app has decided on (a degree certificate, S-DEG-6): its body frozen by
+    that app, the header, check code and rendering the same as every certificate's. Called
+    inside the caller's transaction, whose rights check it trusts; the render is queued after
+    that transaction commits. The same request_key returns the document already created."""
+    with scopes_disabled():
+        existing = Certificate.objects.filter(request_key=request_key).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    for _attempt in range(CODE_ATTEMPTS):
+        code = codes.new_code()
+        snapshot = content.header(
+            kind=kind,
+            language=language,
+            title=title,
+            person=person,
+            institution=institution,
+            check_code=code,
+            issued_at=now,
+            valid_until="",
+            options={},
+            body=body,
+        )
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    institution=institution,
+                    person=person,
+                    kind=kind,
+                    language=language,
+                    content=snapshot,
+                    check_code=code,
+                    created_by=actor,
+                    valid_until=NEVER_EXPIRES,
+                    request_key=request_key,
+                )
+        except IntegrityError:
+            continue  # the code collided: draw another
+        _enqueue_after_commit(certificate)
+        return certificate
+    raise CertificateError(_("The certificate could not be created. Try again."))
+
+
+def revoke(certificate: Certificate) -> None:
+    """The issuer has withdrawn what the document proves (a withdrawn degree): from now on the
+    verification page says so and hands out no PDF. Called inside the caller's transaction."""
+    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

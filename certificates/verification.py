@@ -65,8 +65,18 @@ class Verified:
         return self.certificate.is_ready
 
     @property
+    def revoked(self) -> bool:
+        """Revoked by its issuer (a withdrawn degree): it no longer proves anything."""
+        return self.certificate.revoked_at is not None
+
+    @property
+    def expires(self) -> bool:
+        """A degree certificate does not expire; its snapshot has no validity date."""
+        return bool(self.content.get("valid_until"))
+
+    @property
     def is_valid(self) -> bool:
-        return self.is_ready and self.valid_until >= self.today
+        return self.is_ready and not self.revoked and self.valid_until >= self.today
 
 
 @dataclass(frozen=True)

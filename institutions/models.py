@@ -90,6 +90,17 @@ class InstitutionSettings(models.Model):
     reminder_days = models.PositiveSmallIntegerField(
         _("days before a period closes that its reminder is sent"), default=3
     )
+    # S-DEG-1: what students may apply for, which names the degree page and its menu item.
+    degree_page = models.CharField(
+        _("students may apply for"),
+        max_length=12,
+        choices=[
+            ("degrees", _("degrees")),
+            ("certificates", _("course certificates and other certificates")),
+            ("both", _("degrees and certificates")),
+        ],
+        default="both",
+    )
     # Start page sections (S-HOME-1..4).
     show_new_results = models.BooleanField(_("start page: new results"), default=True)
     show_study_choices = models.BooleanField(_("start page: study choices"), default=True)

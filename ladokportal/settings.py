@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "credits",
     "emrex",
     "fees",
+    "degrees",
     "studentweb",
     "staffweb",
 ]

@@ -51,6 +51,35 @@ def build(
     with translation.override(language):
         body = bodies[kind](person, institution, options, language, today)
         title = str(CertificateKind(kind).label)
+    return header(
+        kind=kind,
+        language=language,
+        title=title,
+        person=person,
+        institution=institution,
+        check_code=check_code,
+        issued_at=issued_at,
+        valid_until=valid_until.isoformat(),
+        options=options.as_json(),
+        body=body,
+    )
+
+
+def header(
+    *,
+    kind: str,
+    language: str,
+    title: str,
+    person: Person,
+    institution: Institution,
+    check_code: str,
+    issued_at: datetime.datetime,
+    valid_until: str,
+    options: dict,
+    body: dict,
+) -> dict:
+    """The snapshot around a body: what every kind of document shares. `valid_until` is "" for
+    a document that does not expire (a degree certificate)."""
     return {
         "schema": SCHEMA,
         "kind": kind,
@@ -68,11 +97,11 @@ def build(
             ),
             "birth_date": person.birth_date.isoformat(),
         },
-        "issued_at": issued_at.isoformat(),
-        "valid_until": valid_until.isoformat(),
+        "issued_at": clock.local(issued_at).isoformat(),
+        "valid_until": valid_until,
         "check_code": display(check_code),
         "verify_url": verify_url(check_code),
-        "options": options.as_json(),
+        "options": options,
         "body": body,
     }
 
@@ -88,6 +117,7 @@ _PARTS = {
     CertificateKind.REGISTRATION: "registrations",
     CertificateKind.TRANSCRIPT: "transcript",
     CertificateKind.NATIONAL_TRANSCRIPT: "transcript",
+    CertificateKind.DEGREE: "degree",
 }
 
 
