@@ -64,6 +64,7 @@ def staff_institutions(user_id: int):
             user_certifies=Exists(roles.filter(role__in=CERTIFYING_ROLES)),
             user_handles_credits=Exists(roles.filter(role=StaffRoleKind.CREDIT_OFFICER)),
             user_administers_fees=Exists(roles.filter(role=StaffRoleKind.FEE_ADMIN)),
+            user_handles_degrees=Exists(roles.filter(role=StaffRoleKind.DEGREE_OFFICER)),
             user_administers_rights=Exists(
                 roles.filter(
                     role=StaffRoleKind.SYSTEM_ADMIN,

@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, reverse
 
+from degrees import public as degree_public
 from emrex import contact_point as emrex_contact_point
 from ladokportal import nexturl
 from studentweb import views as student_views
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("results.api_urls")),
     path("verify/", include("certificates.public_urls")),
     path("emrex-demo-ncp/", emrex_contact_point.start, name="emrex_demo_contact_point"),
+    path("shared/", degree_public.shared_degree, name="shared_degree"),
     path("", include("studentweb.urls")),
 ]
 if settings.ADMIN_ENABLED:

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from people import saml, services, throttle
 from people.models import User
+from people.queries import is_former_student
 
 PORTAL_MODE_KEY = "portal_mode"
 SESSION_STARTED_KEY = "authenticated_at"
@@ -43,6 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # someone is still logged in, allauth logs them out (a fresh, empty session) between
         # pre_social_login and this call.
         mode = getattr(request, PORTAL_MODE_KEY, None) or request.session.get(PORTAL_MODE_KEY)
+        if not mode and is_former_student(user.person_id):
+            # A local login of someone whose studies have all ended (the demo's `alumnus`) is
+            # the alumni portal, as an e-ID login of theirs would be (S-AUTH-2).
+            mode = "alumni"
         super().login(request, user)
         if mode:
             request.session[PORTAL_MODE_KEY] = mode

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,8 @@ class PortalModeMiddleware:
             return None
         if request.path.startswith("/accounts/"):
             return None  # logging out must always work
-        return redirect("alumni_home")
+        # Nothing else exists for an alumni session: not a refusal that says there is more.
+        raise Http404
 
 
 class KnownBrowserMiddleware:

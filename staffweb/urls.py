@@ -47,4 +47,5 @@ urlpatterns = [
     path("integrations/", include("staffweb.integrations.urls")),
     path("credits/", include("staffweb.credits.urls")),
     path("fees/", include("staffweb.fees.urls")),
+    path("degrees/", include("staffweb.degrees.urls")),
 ]

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from studentweb import certificates, choices, credits, education, exams, fees, foreign, views
+from studentweb import (
+    certificates,
+    choices,
+    credits,
+    degrees,
+    education,
+    exams,
+    fees,
+    foreign,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,6 +56,20 @@ urlpatterns = [
     path("exams/<uuid:public_id>/sign-up/", exams.exam_sign_up, name="exam_sign_up"),
     path("exams/<uuid:public_id>/cancel/", exams.exam_cancel, name="exam_cancel"),
     path("fees/", fees.fees, name="fees"),
+    path("degrees/", degrees.degrees_home, name="degrees"),
+    path("degrees/apply/", degrees.apply_kind, name="degree_apply"),
+    path("degrees/apply/courses/", degrees.apply_courses, name="degree_apply_courses"),
+    path("degrees/apply/delivery/", degrees.apply_delivery, name="degree_apply_delivery"),
+    path("degrees/apply/confirm/", degrees.apply_confirm, name="degree_apply_confirm"),
+    path("degrees/cases/<uuid:public_id>/", degrees.degree_case, name="degree_case"),
+    path("degrees/<uuid:public_id>/", degrees.degree_page, name="degree_page"),
+    path("degrees/<uuid:public_id>/document.pdf", degrees.degree_download, name="degree_download"),
+    path("degrees/<uuid:public_id>/shares/", degrees.share_create, name="degree_share_create"),
+    path(
+        "degrees/<uuid:public_id>/shares/<uuid:share_id>/revoke/",
+        degrees.share_revoke,
+        name="degree_share_revoke",
+    ),
     path("certificates/", certificates.certificates, name="certificates"),
     path("certificates/<uuid:public_id>/", certificates.certificate, name="certificate"),
     path(

@@ -150,7 +150,8 @@ def test_alumni_mode_refuses_student_pages(client_for, student_user):
     session = client.session
     session["portal_mode"] = "alumni"
     session.save()
-    assert client.get("/start/").url == "/alumni/"
+    # S-AUTH-2: nothing but the alumni pages exists for the session.
+    assert client.get("/start/").status_code == 404
     assert client.get("/alumni/").status_code == 200
     assert client.get("/my-details/").status_code == 200
 
