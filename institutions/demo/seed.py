@@ -16,6 +16,7 @@ from institutions.demo.bulk import create_bulk_students
 from institutions.demo.catalogue import Catalogue, create_catalogue
 from institutions.demo.certificates import Issued, create_demo_certificates
 from institutions.demo.credits import create_credit_cases, create_foreign_merits
+from institutions.demo.degrees import DemoShare, create_demo_degrees
 from institutions.demo.doctoral import create_doctoral_records
 from institutions.demo.exam_sessions import create_exam_sessions
 from institutions.demo.fees import create_fee_records
@@ -49,6 +50,7 @@ DEMO_LOGINS = (
     "feestudent",
     "feeexempt",
     "feeadmin",
+    "degreeofficer",
 )
 
 
@@ -65,6 +67,8 @@ class Summary:
     api_tokens: tuple[tuple[str, str], ...] = ()
     # The demo certificates with their check codes (random: printed so they can be tried).
     certificates: tuple[Issued, ...] = ()
+    # The demo's active degree share (S-DEG-5): its code is random, so it is printed.
+    degree_shares: tuple[DemoShare, ...] = ()
 
     def lines(self) -> list[str]:
         return [
@@ -75,6 +79,16 @@ class Summary:
             f'Demo logins (password "demo"): {", ".join(DEMO_LOGINS)}',
             *(f"API token for {university}: {token}" for university, token in self.api_tokens),
             *self._certificate_lines(),
+            *self._share_lines(),
+        ]
+
+    def _share_lines(self) -> list[str]:
+        if not self.degree_shares:
+            return []
+        shared = settings.SITE_URL.rstrip("/") + reverse("shared_degree")
+        return [
+            f"Shared degrees (see them at {shared}):",
+            *(s.line() for s in self.degree_shares),
         ]
 
     def _certificate_lines(self) -> list[str]:
@@ -158,11 +172,15 @@ def seed_demo(
         create_bulk_students(students, catalogues, today, rng, progress)
         # Last: their content freezes the records above, and each is rendered here (slow part).
         issued = create_demo_certificates(lu.institution, calendar, today)
-        return summarise(tuple(tokens), tuple(issued))
+        # After the certificates: the seals exist and the degree certificate is rendered too.
+        shares = create_demo_degrees(lu.institution, today)
+        return summarise(tuple(tokens), tuple(issued), tuple(shares))
 
 
 def summarise(
-    api_tokens: tuple[tuple[str, str], ...] = (), certificates: tuple[Issued, ...] = ()
+    api_tokens: tuple[tuple[str, str], ...] = (),
+    certificates: tuple[Issued, ...] = (),
+    degree_shares: tuple[DemoShare, ...] = (),
 ) -> Summary:
     return Summary(
         institutions=Institution.objects.count(),
@@ -174,4 +192,5 @@ def summarise(
         results=Result.objects.count(),
         api_tokens=api_tokens,
         certificates=certificates,
+        degree_shares=degree_shares,
     )

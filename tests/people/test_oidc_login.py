@@ -304,9 +304,8 @@ def test_alumni_provider_opens_only_the_alumni_pages(browser, providers, provide
     assert logged_in_user(browser).person == alumnus
     assert browser.session["portal_mode"] == "alumni"
     assert browser.get("/")["Location"] == "/alumni/"
-    start = browser.get("/start/")
-    assert start.status_code == 302
-    assert start["Location"] == "/alumni/"
+    # S-AUTH-2: nothing outside the alumni pages exists for the session.
+    assert browser.get("/start/").status_code == 404
     alumni_page = browser.get("/alumni/")
     assert alumni_page.status_code == 200
     assert "Welcome, Astrid" in alumni_page.text
@@ -345,7 +344,7 @@ def test_alumni_login_over_a_student_session_is_still_restricted(
 
     assert logged_in_user(browser).person == alumnus
     assert browser.session["portal_mode"] == "alumni"
-    assert browser.get("/start/")["Location"] == "/alumni/"
+    assert browser.get("/start/").status_code == 404
 
 
 def test_student_login_over_an_alumni_session_is_not_restricted(
