@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from catalog.models import Course
 from certificates import pipeline
+from certificates.models import Certificate
 from degrees import services, sharing
 from degrees.inputs import completed_courses
 from degrees.models import (
@@ -31,6 +32,7 @@ from degrees.models import (
     MainField,
     RequirementKind,
 )
+from institutions.demo.certificates import Issued
 from institutions.demo.persons import create_login, grant
 from institutions.models import Institution
 from notifications.models import Notification
@@ -156,7 +158,9 @@ def _apply(user: User, lu: Institution, kind: DegreeKind, name: str):
     )
 
 
-def create_demo_degrees(lu: Institution, today: datetime.date) -> list[DemoShare]:
+def create_demo_degrees(
+    lu: Institution, today: datetime.date
+) -> tuple[list[DemoShare], list[Issued]]:
     """After the results are certified (the audit reads them) and the seals exist."""
     officer = create_login("degreeofficer", "Karin", "Lund")
     grant(officer, StaffRoleKind.DEGREE_OFFICER, lu)
@@ -179,13 +183,17 @@ def create_demo_degrees(lu: Institution, today: datetime.date) -> list[DemoShare
             ),
         )
 
-    shares = []
+    shares, documents = [], []
     issued_case = _apply(alumnus, lu, kinds["KBMAT"], "alumnus-certificate")
     if issued_case is not None:
         services.take(officer, issued_case)
         degree = services.issue(officer, issued_case)
         if degree.document_id is not None:
             pipeline.produce(degree.document_id)
+            document = Certificate.objects.get(pk=degree.document_id)
+            documents.append(
+                Issued("alumnus", document.content["title"], "sv", document.display_code)
+            )
         active = sharing.create_share(alumnus, degree)
         sharing.revoke_share(alumnus, sharing.create_share(alumnus, degree))
         number = display(alumnus.person.identity_number)
@@ -193,4 +201,4 @@ def create_demo_degrees(lu: Institution, today: datetime.date) -> list[DemoShare
     _apply(alumnus, lu, kinds["FKMAT"], "alumnus-bachelor")
     # As for the certificates: the "certificate ready" e-mail is recorded as sent.
     Notification.objects.filter(sent_at__isnull=True).update(sent_at=timezone.now())
-    return shares
+    return shares, documents

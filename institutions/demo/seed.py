@@ -173,8 +173,8 @@ def seed_demo(
         # Last: their content freezes the records above, and each is rendered here (slow part).
         issued = create_demo_certificates(lu.institution, calendar, today)
         # After the certificates: the seals exist and the degree certificate is rendered too.
-        shares = create_demo_degrees(lu.institution, today)
-        return summarise(tuple(tokens), tuple(issued), tuple(shares))
+        shares, documents = create_demo_degrees(lu.institution, today)
+        return summarise(tuple(tokens), (*issued, *documents), tuple(shares))
 
 
 def summarise(

@@ -520,6 +520,7 @@ class TestSeededDemo:
         )
 
         assert rows == [
+            ("alumnus", "degree", "sv", "degreeofficer"),
             ("alumnus", "transcript", "sv", "alumnus"),
             ("doctoral", "registration", "en", "doctoral"),
             ("student", "expected_participation", "sv", "studyadmin"),
