@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0003_national_grading_scales'),
         ('certificates', '0002_degree_documents'),
-        ('institutions', '0004_degree_page'),
+        ('institutions', '0005_degree_page'),
         ('people', '0004_case_officer_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('institutions', '0003_reminder_switch'),
+        ('institutions', '0004_local_text_versions_and_switch_changes'),
     ]
 
     operations = [
