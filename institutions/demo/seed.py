@@ -85,7 +85,7 @@ class Summary:
     def _share_lines(self) -> list[str]:
         if not self.degree_shares:
             return []
-        shared = settings.SITE_URL.rstrip("/") + reverse("shared_degree")
+        shared = links.absolute(reverse("shared_degree"))
         return [
             f"Shared degrees (see them at {shared}):",
             *(s.line() for s in self.degree_shares),
