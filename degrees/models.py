@@ -4,8 +4,9 @@
   professional degree, or a certificate of completed education, kursbevis), with its
   requirements as data (`DegreeRequirement`), which the one rule module `degrees.audit` reads.
 - `DegreeCase` (bevisärende) runs from the student's application to a decision: submitted →
-  under review → issued or refused. Every move is a `CaseEvent` (who, when, why); `CaseNote`s
-  are the case officer's internal notes and never reach a student page, export or PDF.
+  under review → issued or refused. Every move is a `DegreeCaseEvent` (who, when, why);
+  `DegreeCaseNote`s are the case officer's internal notes and never reach a student page,
+  export or PDF.
 - `IssuedDegree` (utfärdat bevis) freezes its content when issued; a withdrawal is a decision
   of its own with a reason. Its digital certificate is a `certificates.Certificate` of kind
   "degree", rendered and sealed by the certificates pipeline.
@@ -218,7 +219,7 @@ class CaseAction(models.TextChoices):
     WITHDRAW = "withdraw", pgettext_lazy("degree case action", "Degree withdrawn")
 
 
-class CaseEvent(InstitutionOwned):
+class DegreeCaseEvent(InstitutionOwned):
     """One move of a case: who, when, from which state to which, and why."""
 
     case = models.ForeignKey(DegreeCase, on_delete=models.CASCADE, related_name="events")
@@ -236,7 +237,7 @@ class CaseEvent(InstitutionOwned):
         return f"{self.case_id} {self.action}"
 
 
-class CaseNote(InstitutionOwned):
+class DegreeCaseNote(InstitutionOwned):
     """An internal note of the case officers: never shown to the student (S-DEG-3)."""
 
     case = models.ForeignKey(DegreeCase, on_delete=models.CASCADE, related_name="notes")

@@ -180,15 +180,15 @@ def staff_case(public_id: uuid.UUID) -> DegreeCase | None:
 
 
 def _events():
-    from degrees.models import CaseEvent
+    from degrees.models import DegreeCaseEvent
 
-    return CaseEvent.objects.select_related("actor").order_by("at", "id")
+    return DegreeCaseEvent.objects.select_related("actor").order_by("at", "id")
 
 
 def _notes():
-    from degrees.models import CaseNote
+    from degrees.models import DegreeCaseNote
 
-    return CaseNote.objects.select_related("author").order_by("at", "id")
+    return DegreeCaseNote.objects.select_related("author").order_by("at", "id")
 
 
 def issued_for_case(case: DegreeCase) -> IssuedDegree | None:

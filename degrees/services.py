@@ -1,7 +1,7 @@
 """What people do with degree cases (S-DEG-3, S-DEG-4, S-DEG-6): the student applies; a degree
 case officer takes the case, writes internal notes, issues or refuses it, and may later withdraw
-an issued degree. Each act is one transaction that locks the case and writes a CaseEvent; issuing
-freezes the degree's content and, where the university issues digital degrees, creates the
+an issued degree. Each act is one transaction that locks the case and writes a DegreeCaseEvent;
+issuing freezes the degree's content and, where the university issues digital degrees, creates the
 degree certificate that the certificates pipeline renders and seals after commit.
 """
 
@@ -18,10 +18,10 @@ from degrees.inputs import completed_courses
 from degrees.models import (
     OPEN_CASE_STATES,
     CaseAction,
-    CaseEvent,
-    CaseNote,
     CaseState,
     DegreeCase,
+    DegreeCaseEvent,
+    DegreeCaseNote,
     DegreeKind,
     Delivery,
     IssuedDegree,
@@ -36,7 +36,7 @@ REASON_MAX = 2000
 
 
 def _event(case: DegreeCase, actor: User, action: str, before: str, reason: str = "") -> None:
-    CaseEvent.objects.create(
+    DegreeCaseEvent.objects.create(
         institution_id=case.institution_id,
         case=case,
         action=action,
@@ -151,7 +151,7 @@ def take(actor: User, case: DegreeCase) -> DegreeCase:
     return locked
 
 
-def add_note(actor: User, case: DegreeCase, text: str) -> CaseNote:
+def add_note(actor: User, case: DegreeCase, text: str) -> DegreeCaseNote:
     """An internal note on the case, for the officers only (S-DEG-3)."""
     _officer(actor, case)
     text = (text or "").strip()
@@ -159,7 +159,7 @@ def add_note(actor: User, case: DegreeCase, text: str) -> CaseNote:
         raise DegreeError(_("Write the note."))
     if len(text) > REASON_MAX:
         raise DegreeError(_("The note is too long."))
-    return CaseNote.objects.create(
+    return DegreeCaseNote.objects.create(
         institution_id=case.institution_id, case=case, author=actor, text=text
     )
 

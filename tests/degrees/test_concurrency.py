@@ -7,7 +7,7 @@ from django.db import connection
 
 from degrees import services, sharing
 from degrees.errors import DegreeError
-from degrees.models import CaseEvent, DegreeShare, IssuedDegree, ShareUse
+from degrees.models import DegreeCaseEvent, DegreeShare, IssuedDegree, ShareUse
 from tests.concurrency import REPETITIONS, head_start, run_together
 from tests.factories.degrees import apply, graduate, officer, settings_of
 
@@ -40,7 +40,7 @@ def test_two_officers_issuing_one_case_make_one_degree(institution):
         refused = [o for o in outcomes if isinstance(o, DegreeError)]
         assert (len(issued), len(refused)) == (1, 1), outcomes
         assert IssuedDegree.objects.filter(case=case).count() == 1
-        assert CaseEvent.objects.filter(case=case, action="issue").count() == 1
+        assert DegreeCaseEvent.objects.filter(case=case, action="issue").count() == 1
     assert IssuedDegree.objects.count() == REPETITIONS
 
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from certificates.models import Certificate, CertificateKind
 from degrees import services
 from degrees.errors import DegreeError, NotAllowed
-from degrees.models import CaseAction, CaseEvent, CaseState, DegreeCase, IssuedDegree
+from degrees.models import CaseAction, CaseState, DegreeCase, DegreeCaseEvent, IssuedDegree
 from people.models import StaffRoleKind
 from tests.factories import PersonFactory, StaffRoleFactory, UserFactory
 from tests.factories.degrees import (
@@ -67,7 +67,7 @@ def test_submit_refuses_bad_courses_and_stores_nothing(
         "A degree can rest only on courses you have completed at this university.",
     }
     assert DegreeCase.objects.count() == 0
-    assert CaseEvent.objects.count() == 0
+    assert DegreeCaseEvent.objects.count() == 0
 
 
 def test_submit_refuses_a_second_open_case_of_the_same_degree(world, institution):
