@@ -1,7 +1,7 @@
 """The demo's degrees (S-DEG-1..6, S-AUTH-2): what Lund awards, with requirements as data, and
 cases in every state, made as students and case officers make them (degrees.services).
 
-- `degreeofficer` handles Lund's degree cases; cases wait for him: `student`'s application for
+- `degreeofficer` handles Lund's degree cases; cases wait for her: `student`'s application for
   the Bachelor's degree, which he is reviewing, and `alumnus`'s, just submitted, whose audit
   says what is missing.
 - `student` (Stina) also has a refused application for the course certificate, with the reason

@@ -190,6 +190,7 @@ class TestSeededDemo:
 
         assert roles == [
             ("creditofficer", "lu", "credit_officer"),
+            ("degreeofficer", "lu", "degree_officer"),
             ("examiner", "lu", "certifier"),
             ("examiner-kth", "kth", "certifier"),
             ("examiner-uu", "uu", "certifier"),
