@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from emrex import elmo
 from emrex.elmo import element as E
+from ladokportal import clock
 
 CODE = "demo-helsinki"
 NAME = "University of Helsinki (demo contact point)"
@@ -48,7 +49,7 @@ def _make(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAME)])
-    now = datetime.datetime.now(datetime.UTC)
+    now = clock.now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -71,7 +72,7 @@ def _make(folder: Path) -> None:
 
 def document(given: str = "Stina", family: str = "Student") -> bytes:
     """The signed ELMO document of the demo student's foreign courses."""
-    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    now = clock.now().isoformat(timespec="seconds")
     courses = [
         E(
             "learningOpportunitySpecification",

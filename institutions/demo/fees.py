@@ -180,6 +180,8 @@ def _course_awaiting_invoice(lu, calendar, today, feeadmin, students) -> None:
         name_en="Swedish",
     )
     start = max(term.start, today - datetime.timedelta(days=3))
+    # A course starting in January belongs to the spring term, though the autumn term runs on.
+    term = calendar.term_of(start)
     instance = CourseInstance.objects.create(
         institution=institution,
         course=course,

@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from emrex import elmo
 from emrex.elmo import element as E
 from emrex.models import ContactPoint
+from ladokportal import clock
 
 
 def _schema_dir() -> Path | None:
@@ -40,7 +41,7 @@ def make_key(name: str) -> tuple[bytes, str]:
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
+    now = clock.now()
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -192,8 +192,8 @@ def test_query_count_does_not_grow_with_results(
     # Session, user, staff universities, the role check, the person; programmes (none, so
     # nothing prefetched for them); courses, their registrations, periods and events; the
     # managed instances; the result rights and the results; the admit choices; the latest
-    # certificates.
-    with django_assert_num_queries(15):
+    # certificates; the credit-transfer cases and the Emrex transfers (T-ADM-2).
+    with django_assert_num_queries(17):
         response = client.get(overview_url(me))
 
     assert len(rows(response.text)) == 2 * count
