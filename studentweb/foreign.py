@@ -5,6 +5,7 @@ the student's own certified results as signed ELMO."""
 
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,14 +43,23 @@ def foreign_merits(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ContactPointChoice(forms.Form):
+    contact_point = forms.SlugField(max_length=40)
+
+
 @require_POST
 @student_required
 def foreign_merits_start(request: HttpRequest) -> HttpResponse:
     """Open a session and hand the student over to the contact point they chose."""
     _enabled(request)
-    contact_point = ContactPoint.objects.filter(
-        code=request.POST.get("contact_point", ""), active=True
-    ).first()
+    # Through a form field, so that a value no code can be (too long, a NUL byte) is refused
+    # here rather than by the database.
+    chosen = ContactPointChoice(request.POST)
+    contact_point = (
+        ContactPoint.objects.filter(code=chosen.cleaned_data["contact_point"], active=True).first()
+        if chosen.is_valid()
+        else None
+    )
     if contact_point is None:
         messages.error(request, _("Choose a contact point."))
         return redirect("foreign_merits")

@@ -123,8 +123,9 @@ def _files(certificate: Certificate) -> list[Path]:
 
 
 def _certified_courses(person) -> list[str]:
-    """Each course's row as the PDF's text reads it: code, name, credits, grade, date. The
-    courses are renamed first, so that no name is part of another."""
+    """Each course's row as the PDF's text reads it: code, name, credits, grade with its code
+    (S-CERT-1: "Pass (G)"), date. The courses are renamed first, so that no name is part of
+    another."""
     rows = []
     for n, result in enumerate(
         Result.objects.filter(person=person, module=None).select_related(
@@ -136,7 +137,7 @@ def _certified_courses(person) -> list[str]:
         course.save(update_fields=["name_en"])
         rows.append(
             f"{course.code} {course.name_en} {course.credits.normalize():f} "
-            f"{result.grade.name_en} {result.examination_date.isoformat()}"
+            f"{result.grade.name_en} ({result.grade.code}) {result.examination_date.isoformat()}"
         )
     return rows
 
