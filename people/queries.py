@@ -16,9 +16,10 @@ def staff_roles_by_institution(user: User) -> list[tuple]:
 
 
 def is_former_student(person_id: int | None) -> bool:
-    """A person with studies at some university and none going on or to come: every course and
-    programme participation has ended (S-AUTH-2: such a person uses the portal as an alumnus).
-    Two queries; it looks across every university on purpose."""
+    """A graduate with no studies going on or to come: an issued degree that stands, and every
+    course and programme participation ended (S-AUTH-2: such a person uses the portal as an
+    alumnus). A student who has merely completed every course so far (between terms, say) is
+    still a student. At most three queries; it looks across every university on purpose."""
     from registration.models import (
         CourseParticipation,
         ParticipationState,
@@ -40,4 +41,12 @@ def is_former_student(person_id: int | None) -> bool:
             .values_list("state", flat=True)
             .distinct()
         )
-    return bool(states) and not states & set(ongoing)
+    if not states or states & set(ongoing):
+        return False
+    from degrees.models import IssuedDegree
+
+    return (
+        IssuedDegree.objects.with_scopes_disabled()
+        .filter(person_id=person_id, withdrawn_at=None)
+        .exists()
+    )

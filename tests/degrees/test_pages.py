@@ -262,14 +262,23 @@ def test_alumni_session_reaches_only_the_listed_pages(decided, institution):
         assert client.get(url).status_code == 404, url
 
 
-def test_a_former_student_logs_in_to_alumni_mode(world):
-    _person, user, _kind = world  # every participation completed
+def test_a_graduate_logs_in_to_alumni_mode(decided, world):
+    _person, user, _kind = world  # every participation completed, and a degree issued
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post("/accounts/login/", {"login": user.username, "password": "demo"})
     assert response.status_code == 302
     assert client.session["portal_mode"] == "alumni"
     assert client.get("/start/").status_code == 404
     assert client.get("/degrees/").status_code == 200
+
+
+def test_a_student_who_has_completed_every_course_so_far_is_still_a_student(world):
+    # Between terms a student may have nothing going on; without a degree they are no alumnus.
+    _person, user, _kind = world
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/accounts/login/", {"login": user.username, "password": "demo"})
+    assert client.session.get("portal_mode") != "alumni"
+    assert client.get("/start/").status_code == 200
 
 
 # --- The shared degree (S-DEG-5) -----------------------------------------------------------------
